@@ -1,0 +1,131 @@
+"""The `@check` decorator that grader files use, and how a check's results are compared.
+
+A check is a *probe* plus a *comparison*. The probe is a function of the submission's module
+(`sub`) that calls the student's code on seeded inputs and returns a dict of plain values
+(numpy arrays, numbers, strings). It runs twice, each time in a sandboxed child process: once
+against the student's module and once against the reference solution. Only the returned arrays
+come back to the grading process, which compares them itself -- so nothing a submission does in
+its own process (patching numpy, printing, exiting) can change how it is judged.
+
+    @check(points=2, visible=True)
+    def output_shape(sub):
+        rng = np.random.default_rng(0)
+        return {"y": sub.dense_forward(rng.normal(size=(5, 3)), ...)}
+
+By default every key of the reference's dict must be in the student's, with the same shape and
+values within `rtol`/`atol`. `compare=fn(student, reference)` replaces that with custom logic
+that runs in the grading process on the two dicts of numpy arrays: it raises `AssertionError`
+with a message the student can act on, or returns a fraction in [0, 1] for partial credit
+(None means full credit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+import numpy as np
+
+DEFAULT_TIMEOUT_S = 60.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """One graded test of an exercise (see the module docstring)."""
+
+    name: str
+    probe: Callable
+    points: float
+    visible: bool = False
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    compare: Callable | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    description: str = ""
+
+
+def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=DEFAULT_TIMEOUT_S):
+    """Mark a grader function as a check worth `points`.
+
+    Args:
+        points: points this check is worth (a positive number).
+        visible: whether students may run it with `dlcourse check` (it then ships in the wheel,
+            with the reference's outputs precomputed by `dlcourse release`).
+        rtol, atol: tolerances of the default comparison (`numpy.allclose` semantics).
+        compare: optional `fn(student: dict, reference: dict) -> None | float` run in the
+            grading process; raise `AssertionError("...")` to fail with that feedback.
+        timeout: wall-clock seconds the probe may take on a submission.
+    """
+    if not isinstance(points, (int, float)) or points <= 0:
+        raise ValueError(f"@check points must be a positive number, got {points!r}.")
+
+    def decorate(fn):
+        fn.__dlcourse_check__ = Check(
+            name=fn.__name__,
+            probe=fn,
+            points=float(points),
+            visible=bool(visible),
+            rtol=rtol,
+            atol=atol,
+            compare=compare,
+            timeout=float(timeout),
+            description=(fn.__doc__ or "").strip().split("\n")[0],
+        )
+        return fn
+
+    return decorate
+
+
+def checks_of(namespace: dict) -> list[Check]:
+    """The checks defined in a grader module's namespace, in definition order."""
+    return [v.__dlcourse_check__ for v in namespace.values() if hasattr(v, "__dlcourse_check__")]
+
+
+def compare_results(chk: Check, student: dict, reference: dict) -> tuple[float, str]:
+    """Judge one check: returns (fraction of its points earned, feedback for the student)."""
+    if chk.compare is not None:
+        try:
+            fraction = chk.compare(student, reference)
+        except AssertionError as err:
+            return 0.0, str(err) or f"{chk.name} did not hold."
+        if fraction is None:
+            return 1.0, ""
+        fraction = float(np.clip(fraction, 0.0, 1.0))
+        return fraction, "" if fraction == 1.0 else f"partial credit: {fraction:.0%} of this check."
+    for key, expected in reference.items():
+        if key not in student:
+            return 0.0, f"`{key}` is missing from your results."
+        message = _difference(key, student[key], expected, chk.rtol, chk.atol)
+        if message:
+            return 0.0, message
+    return 1.0, ""
+
+
+def _difference(key, got, expected, rtol, atol) -> str:
+    got, expected = np.asarray(got), np.asarray(expected)
+    if got.shape != expected.shape:
+        return f"`{key}` has shape {got.shape}, expected {expected.shape}."
+    if expected.dtype.kind in "USb":
+        if not np.array_equal(got, expected):
+            return f"`{key}` is {_short(got)}, expected {_short(expected)}."
+        return ""
+    if got.dtype.kind not in "biuf":
+        return f"`{key}` has dtype {got.dtype}, expected numbers."
+    got, expected = got.astype(np.float64), expected.astype(np.float64)
+    if not np.all(np.isfinite(got) == np.isfinite(expected)):
+        return f"`{key}` has NaN or infinite entries where the expected values are finite."
+    close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return ""
+    diff = np.abs(got - expected)[~close]
+    if got.ndim == 0:
+        return f"`{key}` is {got.item():.6g}, expected {expected.item():.6g}."
+    return (
+        f"`{key}` differs from the expected values in {int((~close).sum())} of {close.size} "
+        f"entries (largest difference {diff.max():.3g})."
+    )
+
+
+def _short(a):
+    text = np.array2string(np.asarray(a), threshold=6)
+    return text if len(text) < 60 else text[:57] + "..."

@@ -1,0 +1,233 @@
+"""Grading: references first, then every (submission, exercise) in a sandboxed child.
+
+A result is cached under the course's .dlcourse-cache/ by the hash of what determines it (the
+submitted file, the exercise's solution and grader, the limits), so an interrupted run resumes
+where it stopped and identical files (untouched stubs) are graded once.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import json
+import os
+import pathlib
+import tempfile
+
+import numpy as np
+
+from dlcourse import __version__
+from dlcourse.grading.checks import compare_results
+from dlcourse.grading.course import Course, CourseError, Exercise
+from dlcourse.grading.probe import dump_arrays, load_arrays
+from dlcourse.grading.runner import Limits, run_checks
+from dlcourse.grading.sources import SubmissionProblem, forbidden_uses, read_submission
+from dlcourse.grading.submissions import Submission
+
+
+class Cache:
+    """Small files keyed by content hashes, written atomically; `None` disables it."""
+
+    def __init__(self, folder: pathlib.Path | None):
+        self.folder = folder
+
+    def _path(self, kind, key, suffix):
+        return self.folder / kind / f"{key}{suffix}"
+
+    def get_bytes(self, kind, key, suffix):
+        if self.folder is None:
+            return None
+        path = self._path(kind, key, suffix)
+        return path.read_bytes() if path.exists() else None
+
+    def put_bytes(self, kind, key, suffix, data: bytes):
+        if self.folder is None:
+            return
+        path = self._path(kind, key, suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+
+
+def _key(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _digest(per_check: dict[str, dict]) -> str:
+    digest = hashlib.sha256()
+    for flat, value in sorted(_flatten(per_check).items()):
+        digest.update(f"{flat}:{value.dtype.str}:{value.shape}".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    return digest.hexdigest()
+
+
+def _flatten(per_check: dict[str, dict]) -> dict[str, np.ndarray]:
+    return {f"{name}/{key}": value for name, arrays in per_check.items() for key, value in arrays.items()}
+
+
+def unflatten(arrays: dict[str, np.ndarray]) -> dict[str, dict]:
+    per_check: dict[str, dict] = {}
+    for flat, value in arrays.items():
+        name, _, key = flat.partition("/")
+        per_check.setdefault(name, {})[key] = value
+    return per_check
+
+
+def reference_results(exercise: Exercise, limits: Limits, cache: Cache, checks=None) -> dict[str, dict]:
+    """{check name: arrays} of the reference solution (computed in a child, then cached)."""
+    checks = checks if checks is not None else exercise.checks
+    key = _key(__version__, exercise.fingerprint(), [c.name for c in checks])
+    cached = cache.get_bytes("reference", key, ".npz")
+    if cached is not None:
+        return unflatten(load_arrays(cached))
+    request = {
+        "module_name": exercise.name,
+        "source": exercise.solution.read_text(encoding="utf-8"),
+        "grader_source": exercise.grader.read_text(encoding="utf-8"),
+        "checks": [c.name for c in checks],
+        "hide": [],
+    }
+    trusted = Limits(memory_mb=limits.memory_mb, cpu_seconds_per_check=limits.cpu_seconds_per_check,
+                     isolate=limits.isolate)
+    outcomes, _ = run_checks(request, {c.name: c.timeout for c in checks}, trusted)
+    broken = [f"{name}: {o.message}" for name, o in outcomes.items() if o.status != "ok"]
+    if broken or len(outcomes) != len(checks):
+        raise CourseError(
+            f"the reference solution of {exercise.id} fails its own grader ({'; '.join(broken) or 'no results'}); "
+            "fix solutions/ or graders/ before grading."
+        )
+    per_check = {name: o.arrays for name, o in outcomes.items()}
+    cache.put_bytes("reference", key, ".npz", dump_arrays(_flatten(per_check)))
+    return per_check
+
+
+def _test_entry(chk, status, fraction=0.0, feedback=""):
+    return {
+        "name": chk.name,
+        "score": round(chk.points * fraction, 4),
+        "max_score": chk.points,
+        "status": status,
+        "feedback": feedback,
+        "visible": chk.visible,
+    }
+
+
+@dataclasses.dataclass
+class Task:
+    """What grading one exercise needs, whether from the course (grade) or the wheel (check)."""
+
+    exercise_id: str
+    grader_source: str
+    checks: list
+    forbidden: tuple
+    reference: dict  # {check name: arrays}
+
+    @property
+    def name(self):
+        return self.exercise_id.split("/")[-1]
+
+    @property
+    def max_score(self):
+        return sum(c.points for c in self.checks)
+
+    def key(self, limits) -> str:
+        return _key(__version__, self.exercise_id, self.grader_source, [c.name for c in self.checks],
+                    limits.memory_mb, limits.cpu_seconds_per_check, limits.timeout_cap, limits.isolate)
+
+
+def task_for(exercise: Exercise, limits: Limits, cache: Cache) -> Task:
+    return Task(exercise.id, exercise.grader.read_text(encoding="utf-8"), exercise.checks,
+                exercise.forbidden, reference_results(exercise, limits, cache))
+
+
+def grade_file(task: Task, path, limits: Limits, hide, cache: Cache):
+    """Grade one submitted file (None when missing); returns (exercise report, isolation)."""
+    try:
+        source = read_submission(path, task.exercise_id)
+    except SubmissionProblem as problem:
+        return _report(task, [_test_entry(c, "error", feedback=str(problem)) for c in task.checks]), None
+    key = _key(task.key(limits), source, _digest(task.reference))
+    cached = cache.get_bytes("results", key, ".json")
+    if cached is not None:
+        stored = json.loads(cached)
+        return stored["report"], stored["isolation"]
+    report, isolation = _grade_source(task, source, limits, hide)
+    cache.put_bytes("results", key, ".json", json.dumps({"report": report, "isolation": isolation}).encode())
+    return report, isolation
+
+
+def _grade_source(task: Task, source: str, limits: Limits, hide):
+    if uses := forbidden_uses(source, task.forbidden):
+        message = f"your code uses {', '.join(uses)}, which this exercise does not allow; write it yourself."
+        return _report(task, [_test_entry(c, "forbidden", feedback=message) for c in task.checks]), None
+    request = {
+        "module_name": task.name,
+        "source": source,
+        "grader_source": task.grader_source,
+        "checks": [c.name for c in task.checks],
+        "hide": [str(p) for p in hide],
+    }
+    outcomes, isolation = run_checks(request, {c.name: c.timeout for c in task.checks}, limits)
+    tests = []
+    for chk in task.checks:
+        outcome = outcomes.get(chk.name)
+        if outcome is None:
+            tests.append(_test_entry(chk, "error", feedback="no result came back for this check."))
+        elif outcome.status != "ok":
+            tests.append(_test_entry(chk, outcome.status, feedback=outcome.message))
+        else:
+            fraction, feedback = compare_results(chk, outcome.arrays, task.reference[chk.name])
+            tests.append(_test_entry(chk, "passed" if fraction >= 1.0 else "failed", fraction, feedback))
+    return _report(task, tests), isolation
+
+
+def _report(task, tests):
+    score = round(sum(t["score"] for t in tests), 4)
+    return {"id": task.exercise_id, "score": score, "max_score": task.max_score, "tests": tests}
+
+
+def grade(course: Course, submissions: list[Submission], limits: Limits, cache: Cache,
+          jobs: int = 1, extra_hidden=(), progress=None) -> dict:
+    """Grade every submission on every exercise of the course; returns the report dict."""
+    exercises = course.exercises
+    if not exercises:
+        raise CourseError(f"{course.root} has no exercises (solutions/<chapter>/<name>.py with a grader).")
+    hide = [*course.hidden_paths, *(s.root for s in submissions), *extra_hidden]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        tasks = list(pool.map(lambda e: task_for(e, limits, cache), exercises))
+        futures = {
+            (i, j): pool.submit(grade_file, task, sub.file_for(task.exercise_id), limits, hide, cache)
+            for i, sub in enumerate(submissions)
+            for j, task in enumerate(tasks)
+        }
+        owner = {future: i for (i, _), future in futures.items()}
+        left = {i: len(tasks) for i in range(len(submissions))}
+        for future in concurrent.futures.as_completed(owner):
+            future.result()
+            left[owner[future]] -= 1
+            if progress and not left[owner[future]]:
+                progress(submissions[owner[future]].name)
+    isolations = set()
+    results = []
+    for i, sub in enumerate(submissions):
+        reports = []
+        for j in range(len(tasks)):
+            report, isolation = futures[(i, j)].result()
+            reports.append(report)
+            if isolation:
+                isolations.add(isolation)
+        results.append({
+            "submission": sub.name,
+            "score": round(sum(r["score"] for r in reports), 4),
+            "max_score": sum(r["max_score"] for r in reports),
+            "exercises": reports,
+        })
+    unsafe = sorted(i for i in isolations if i.startswith("none"))
+    return {"submissions": results, "isolation": unsafe[0] if unsafe else (isolations.pop() if isolations else "not needed")}

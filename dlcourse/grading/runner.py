@@ -1,0 +1,253 @@
+"""Parent side of the sandbox: start a child for one module, feed it, time it, read its frames.
+
+`run_checks` runs the named checks of one grader against one module's source. Each check gets
+its own wall-clock deadline; a check that overruns is recorded as a timeout, the child's whole
+process group is killed, and a fresh child continues with the remaining checks. A child that
+dies mid-check (sys.exit, os._exit, a crash, the CPU or memory limit) loses only that check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+from dlcourse.grading.probe import load_arrays
+
+IMPORT_TIMEOUT_S = 90.0
+MAX_FRAME = 64 * 1024 * 1024
+MAX_FRAMES = 10_000
+ENV_PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+@dataclasses.dataclass
+class Limits:
+    """Resources of one child: memory (MiB of address space), CPU and wall seconds per check."""
+
+    memory_mb: int = 4096
+    cpu_seconds_per_check: float = 120.0
+    timeout_cap: float | None = None  # caps every check's own timeout (e.g. `--timeout`)
+    isolate: bool = True
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What came back for one check: arrays, or an error/timeout message."""
+
+    status: str  # "ok", "error" or "timeout"
+    arrays: dict | None = None
+    message: str = ""
+
+
+def child_env(scratch: str) -> dict:
+    env = {k: os.environ[k] for k in ENV_PASSED_THROUGH if k in os.environ}
+    env.update(
+        HOME=scratch,
+        TMPDIR=scratch,
+        MPLCONFIGDIR=scratch,
+        MPLBACKEND="Agg",
+        KERAS_HOME=os.path.join(scratch, ".keras"),
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONHASHSEED="0",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        TF_ENABLE_ONEDNN_OPTS="0",  # identical float results in reference and student runs
+        CUDA_VISIBLE_DEVICES="",
+        KERAS_BACKEND="tensorflow",
+        OMP_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        TF_NUM_INTRAOP_THREADS="1",
+        TF_NUM_INTEROP_THREADS="1",
+    )
+    return env
+
+
+class _Child:
+    def __init__(self, request: dict, limits: Limits):
+        self.scratch = tempfile.mkdtemp(prefix="dlcourse-child-")
+        self.log = tempfile.TemporaryFile()
+        read_fd, write_fd = os.pipe()
+        request = dict(request, scratch=self.scratch, isolate=limits.isolate,
+                       memory_mb=limits.memory_mb,
+                       cpu_seconds=limits.cpu_seconds_per_check * (len(request["checks"]) + 1),
+                       cpu_seconds_per_check=limits.cpu_seconds_per_check)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-m", "dlcourse.grading.child", str(write_fd)],
+            stdin=subprocess.PIPE, stdout=self.log, stderr=self.log, pass_fds=(write_fd,),
+            env=child_env(self.scratch), cwd=self.scratch, start_new_session=True,
+        )
+        os.close(write_fd)
+        self.fd = read_fd
+        self.buffer = b""
+        self.frames = 0
+        try:
+            self.proc.stdin.write(json.dumps(request).encode())
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+
+    def next_frame(self, deadline: float):
+        """The next (header, payload), None at end of stream, or "timeout" at the deadline."""
+        while True:
+            frame = self._parse()
+            if frame is not None:
+                return frame
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout"
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                return "timeout"
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return None
+            self.buffer += chunk
+
+    def _parse(self):
+        buf = self.buffer
+        if len(buf) < 4:
+            return None
+        (hlen,) = struct.unpack(">I", buf[:4])
+        if hlen > MAX_FRAME:
+            raise _Garbled("a result frame is too large")
+        if len(buf) < 8 + hlen:
+            return None
+        (plen,) = struct.unpack(">I", buf[4 + hlen : 8 + hlen])
+        if plen > MAX_FRAME:
+            raise _Garbled("a result payload is too large")
+        if len(buf) < 8 + hlen + plen:
+            return None
+        try:
+            header = json.loads(buf[4 : 4 + hlen])
+        except ValueError as err:
+            raise _Garbled("a result frame is not valid JSON") from err
+        if not isinstance(header, dict):
+            raise _Garbled("a result frame is not an object")
+        self.frames += 1
+        if self.frames > MAX_FRAMES:
+            raise _Garbled("too many result frames")
+        self.buffer = buf[8 + hlen + plen :]
+        return header, buf[8 + hlen : 8 + hlen + plen]
+
+    def output_tail(self, limit=800) -> str:
+        self.log.seek(0, os.SEEK_END)
+        size = self.log.tell()
+        self.log.seek(max(0, size - limit))
+        return self.log.read().decode("utf-8", "replace")
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        os.close(self.fd)
+        self.log.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+class _Garbled(Exception):
+    pass
+
+
+def run_checks(request: dict, timeouts: dict[str, float], limits: Limits):
+    """Run `request["checks"]` in sandboxed children; returns ({check: Outcome}, isolation).
+
+    `request` holds `module_name`, `source` (the module's text), `grader_source`, `checks`
+    (names, in order) and `hide` (folders the child must not see).
+    """
+    pending = list(request["checks"])
+    outcomes: dict[str, Outcome] = {}
+    isolation = "unknown"
+    while pending:
+        child = _Child(dict(request, checks=pending), limits)
+        try:
+            current, isolation = _drive(child, pending, timeouts, limits, outcomes, isolation)
+        finally:
+            child.kill()
+        pending = [name for name in pending if name not in outcomes]
+        if current is None:  # the module never became ready: nothing more can run
+            break
+    return outcomes, isolation
+
+
+def _cap(timeout, limits):
+    return min(timeout, limits.timeout_cap) if limits.timeout_cap else timeout
+
+
+def _drive(child, pending, timeouts, limits, outcomes, isolation):
+    """Read one child's frames until it ends; returns (last started check or None, isolation)."""
+    current = None
+    deadline = time.monotonic() + _cap(IMPORT_TIMEOUT_S, limits)
+    while True:
+        try:
+            frame = child.next_frame(deadline)
+        except _Garbled as err:
+            frame = ("garbled", str(err))
+        if frame == "timeout":
+            if not current:
+                message = "importing your file took too long (an endless loop at module level?)"
+                for name in pending:
+                    outcomes.setdefault(name, Outcome("timeout", message=message))
+            else:
+                limit = _cap(timeouts[current], limits)
+                outcomes.setdefault(current, Outcome(
+                    "timeout", message=f"{current} did not finish within {limit:g} s."))
+            return current, isolation
+        if frame is None or frame[0] == "garbled":
+            why = frame[1] if frame else _ended(child)
+            if not current:
+                for name in pending:
+                    outcomes.setdefault(name, Outcome("error", message=f"your file could not be loaded: {why}"))
+            elif current not in outcomes:
+                outcomes[current] = Outcome("error", message=f"the process ended during {current}: {why}")
+            return current, isolation
+        header, payload = frame
+        event, name = header.get("event"), header.get("check")
+        if event == "import-error" and current is None:
+            message = f"your file could not be imported: {header.get('message', '')}"
+            for pending_name in pending:
+                outcomes.setdefault(pending_name, Outcome("error", message=message))
+            return None, isolation
+        if event == "ready" and current is None:
+            isolation = str(header.get("isolation", isolation))
+            current = ""  # imported; no check running yet
+        elif name in pending and name not in outcomes:
+            if event == "start":
+                current = name
+                deadline = time.monotonic() + _cap(timeouts[name], limits)
+            elif event == "result" and name == current:
+                try:
+                    outcomes[name] = Outcome("ok", arrays=load_arrays(payload))
+                except Exception:  # noqa: BLE001 -- anything malformed is the submission's
+                    outcomes[name] = Outcome("error", message="the results could not be read back")
+            elif event == "error" and name == current:
+                outcomes[name] = Outcome("error", message=str(header.get("message", ""))[:800])
+
+
+def _ended(child) -> str:
+    code = child.proc.poll()
+    if code is None:
+        try:
+            code = child.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "it stopped sending results"
+    tail = child.output_tail().strip().splitlines()
+    hint = f" (last output: {tail[-1][:200]})" if tail else ""
+    # Without namespaces a signal shows as -N; through the namespace's waiting parent as 256-N.
+    signum = -code if code < 0 else 256 - code if code > 128 else None
+    if signum == signal.SIGXCPU:
+        return "it used up its CPU time" + hint
+    if signum == signal.SIGKILL:
+        return "it was killed (out of memory?)" + hint
+    if signum:
+        return f"it was stopped by signal {signal.Signals(signum).name}" + hint
+    return f"the process exited (status {code}; sys.exit/os._exit are not allowed){hint}"

@@ -1,0 +1,102 @@
+"""Turning a submitted file into Python source to grade, and the static forbidden-name check.
+
+Everything here only reads the submission as text; nothing of it executes in this process.
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+
+MAX_BYTES = 2 * 1024 * 1024
+
+
+class SubmissionProblem(Exception):
+    """The file cannot be graded; the message tells the student why and what to do."""
+
+
+def notebook_to_source(text: str) -> str:
+    """The code of a Jupyter notebook as a Python script (jupytext percent format)."""
+    import jupytext
+
+    try:
+        notebook = jupytext.reads(text, fmt="ipynb")
+    except Exception as err:  # noqa: BLE001 -- jupytext raises many kinds on bad JSON
+        raise SubmissionProblem(
+            f"the notebook could not be read ({type(err).__name__}); re-save it from Jupyter "
+            "and submit again."
+        ) from None
+    return jupytext.writes(notebook, fmt="py:percent")
+
+
+def read_submission(path: pathlib.Path | None, exercise_id: str) -> str:
+    """The submitted source of one exercise, or SubmissionProblem."""
+    if path is None:
+        raise SubmissionProblem(
+            f"no file for this exercise; submit {exercise_id}.py or {exercise_id}.ipynb."
+        )
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise SubmissionProblem(f"{path.name} is larger than {MAX_BYTES // 1024 // 1024} MB; submit only your code.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SubmissionProblem(f"{path.name} is not UTF-8 text; save it with UTF-8 encoding and submit again.") from None
+    if "\x00" in text:
+        raise SubmissionProblem(f"{path.name} contains NUL bytes; submit the plain-text source.")
+    if path.suffix == ".ipynb":
+        text = notebook_to_source(text)
+    try:
+        ast.parse(text)
+    except SyntaxError as err:
+        raise SubmissionProblem(f"SyntaxError on line {err.lineno}: {err.msg}; fix it and run `dlcourse check`.") from None
+    return text
+
+
+def forbidden_uses(source: str, forbidden: tuple[str, ...]) -> list[str]:
+    """The forbidden dotted names (e.g. "keras.layers.Dense") that `source` refers to.
+
+    Resolves import aliases (`from keras import layers as L; L.Dense`) and getattr with a
+    constant name. It is a static check: code that builds names at run time evades it, and
+    the prompt is what forbids that.
+    """
+    if not forbidden:
+        return []
+    tree = ast.parse(source)
+    aliases: dict[str, str] = {}
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names.append(alias.name)
+                local = alias.asname or alias.name.split(".")[0]
+                aliases[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                names.append(full)
+                aliases[alias.asname or alias.name] = full
+    for node in ast.walk(tree):
+        dotted = _dotted(node, aliases)
+        if dotted:
+            names.append(dotted)
+    found = []
+    for banned in forbidden:
+        if any(n == banned or n.startswith(banned + ".") for n in names):
+            found.append(banned)
+    return found
+
+
+def _dotted(node, aliases):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+        if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            base = _dotted(node.args[0], aliases)
+            return f"{base}.{node.args[1].value}" if base else None
+        return None
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and node.id in aliases:
+        return ".".join([aliases[node.id], *reversed(parts)])
+    return None
