@@ -40,6 +40,9 @@ def _student_error(exc, student_file):
     lines = [f"line {f.lineno} in {f.name}: {f.line}" for f in frames[-3:]]
     if isinstance(exc, SystemExit):
         text = "the code called sys.exit(); a submission must not exit the process"
+    elif isinstance(exc, AttributeError) and isinstance(getattr(exc, "obj", None), type(sys)) \
+            and getattr(exc.obj, "__file__", None) == student_file:
+        text = f"your file does not define `{exc.name}`, which this check calls"
     elif isinstance(exc, NotImplementedError) and not str(exc):
         text = "NotImplementedError: this part is not implemented yet"
     else:

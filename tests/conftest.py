@@ -1,0 +1,38 @@
+"""Shared fixtures: the course checkout this repository is, and a CLI runner."""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@pytest.fixture(scope="session")
+def course_root():
+    return ROOT
+
+
+def run_cli(*args, cwd=ROOT, check=True):
+    """Run `dlcourse ARGS` as a user types it; returns the CompletedProcess."""
+    proc = subprocess.run([sys.executable, "-m", "dlcourse.cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=1200)
+    if check and proc.returncode not in (0, 1):
+        raise AssertionError(f"dlcourse {' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stderr}")
+    return proc
+
+
+def grade_json(*paths, tmp_path, extra=()):
+    out = tmp_path / "report.json"
+    proc = run_cli("grade", *paths, "--json", out, *extra)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text())
+
+
+def by_id(submission):
+    return {e["id"]: e for e in submission["exercises"]}
