@@ -14,8 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dlcourse.grading.course import Course, CourseError
 from dlcourse.grading.runner import Limits
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (CI logs, `| less`) keeps ids whole instead of wrapping at 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def _limits(timeout, memory):
