@@ -1,0 +1,191 @@
+"""Activation functions g(z) of a perceptron and their derivatives g'(z), in `keras.ops`.
+
+A perceptron first forms the weighted sum z = x W + b and then squashes it with an
+activation g. The lecture uses three, plus the identity for regression outputs:
+
+    sigmoid(z) = 1 / (1 + exp(-z))        sigmoid'(z) = sigmoid(z) (1 - sigmoid(z))
+    tanh(z)    = (exp(z) - exp(-z)) / (exp(z) + exp(-z))
+                                          tanh'(z)    = 1 - tanh(z)^2
+    relu(z)    = max(0, z)                relu'(z)    = 1 if z > 0 else 0
+    linear(z)  = z                        linear'(z)  = 1
+
+The derivatives are what backpropagation multiplies by on its way back through a layer.
+These are the production (backend-neutral) forms; the by-hand numpy network in
+`dlcourse.perceptron.backpropagation` carries its own numpy twins.
+"""
+
+from keras import ops
+
+ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")
+
+
+def sigmoid(z):
+    """Logistic sigmoid, g(z) = 1 / (1 + exp(-z)), elementwise; values in (0, 1).
+
+    Args:
+        z: tensor of weighted sums, any shape.
+
+    Returns:
+        A tensor of the same shape as `z`.
+
+    Example:
+
+    >>> float(sigmoid(0.0))
+    0.5
+    """
+    # ops.sigmoid is the overflow-safe form: exp(-z) for z << 0 never reaches inf.
+    return ops.sigmoid(z)
+
+
+def sigmoid_derivative(z):
+    """Derivative of the sigmoid, g'(z) = sigmoid(z) (1 - sigmoid(z)), elementwise.
+
+    Args:
+        z: tensor of weighted sums, any shape.
+
+    Returns:
+        A tensor of the same shape as `z`, values in (0, 0.25].
+
+    Example:
+
+    >>> float(sigmoid_derivative(0.0))
+    0.25
+    """
+    s = ops.sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    """Hyperbolic tangent, g(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z)); values in (-1, 1).
+
+    Args:
+        z: tensor of weighted sums, any shape.
+
+    Returns:
+        A tensor of the same shape as `z`.
+
+    Example:
+
+    >>> float(tanh(0.0))
+    0.0
+    """
+    return ops.tanh(z)
+
+
+def tanh_derivative(z):
+    """Derivative of tanh, g'(z) = 1 - tanh(z)^2, elementwise.
+
+    Args:
+        z: tensor of weighted sums, any shape.
+
+    Returns:
+        A tensor of the same shape as `z`, values in (0, 1].
+
+    Example:
+
+    >>> float(tanh_derivative(0.0))
+    1.0
+    """
+    return 1.0 - ops.square(ops.tanh(z))
+
+
+def relu(z):
+    """Rectified linear unit, g(z) = max(0, z), elementwise.
+
+    Args:
+        z: tensor of weighted sums, any shape.
+
+    Returns:
+        A tensor of the same shape as `z`.
+
+    Example:
+
+    >>> float(relu(-2.0)), float(relu(3.0))
+    (0.0, 3.0)
+    """
+    return ops.maximum(z, 0.0)
+
+
+def relu_derivative(z):
+    """Derivative of ReLU, g'(z) = 1 where z > 0 and 0 elsewhere (0 at the kink z = 0).
+
+    Args:
+        z: tensor of weighted sums, any shape.
+
+    Returns:
+        A tensor of the same shape and float dtype as `z`.
+
+    Example:
+
+    >>> float(relu_derivative(-2.0)), float(relu_derivative(3.0))
+    (0.0, 1.0)
+    """
+    z = ops.convert_to_tensor(z)
+    return ops.cast(ops.greater(z, 0.0), z.dtype)
+
+
+def linear(z):
+    """Identity activation, g(z) = z (a regression output).
+
+    Args:
+        z: tensor of weighted sums, any shape.
+
+    Returns:
+        `z` as a tensor.
+
+    Example:
+
+    >>> float(linear(1.5))
+    1.5
+    """
+    return ops.convert_to_tensor(z)
+
+
+def linear_derivative(z):
+    """Derivative of the identity, g'(z) = 1.
+
+    Args:
+        z: tensor of weighted sums, any shape.
+
+    Returns:
+        A tensor of ones with the shape and dtype of `z`.
+
+    Example:
+
+    >>> float(linear_derivative(1.5))
+    1.0
+    """
+    return ops.ones_like(z)
+
+
+_BY_NAME = {
+    "sigmoid": (sigmoid, sigmoid_derivative),
+    "tanh": (tanh, tanh_derivative),
+    "relu": (relu, relu_derivative),
+    "linear": (linear, linear_derivative),
+}
+
+
+def get_activation(name):
+    """The pair (g, g') for an activation named in the lecture's words.
+
+    Args:
+        name: one of "sigmoid", "tanh", "relu", "linear".
+
+    Returns:
+        A tuple `(activation, derivative)` of functions of a tensor.
+
+    Raises:
+        ValueError: for any other name.
+
+    Example:
+
+    >>> g, dg = get_activation("sigmoid")
+    >>> float(g(0.0)), float(dg(0.0))
+    (0.5, 0.25)
+    """
+    if name not in _BY_NAME:
+        raise ValueError(
+            f"activation must be one of {', '.join(ACTIVATION_NAMES)}, got {name!r}."
+        )
+    return _BY_NAME[name]

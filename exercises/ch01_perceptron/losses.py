@@ -1,0 +1,51 @@
+# %% [markdown]
+"""Binary cross-entropy and mean squared error (6 points)
+
+A network is trained by minimising a loss that compares its predictions with the targets.
+Implement three loss functions in numpy. Each returns a Python float: the average over ALL
+entries of its arguments (every sample and every output), for inputs of shape (N,) or
+(N, K).
+
+1. `mean_squared_error(y_true, y_pred)`:
+
+       MSE = mean( (y_pred - y_true)^2 )
+
+2. `binary_cross_entropy(y_true, y_pred, epsilon=1e-7)`, where y_pred holds probabilities p:
+
+       BCE = -mean( y log(p) + (1 - y) log(1 - p) )
+
+   A saturated sigmoid returns p = 0 or p = 1 exactly, and log(0) = -inf. First clip the
+   probabilities to [epsilon, 1 - epsilon] (as Keras does), then apply the formula.
+
+3. `binary_cross_entropy_from_logits(y_true, logits)`, where logits holds z and p = sigmoid(z).
+   Computing sigmoid(z) and then its log loses everything for large |z|. Use the
+   numerically stable form instead (it equals the BCE above without clipping):
+
+       BCE = mean( max(z, 0) - z y + log(1 + exp(-|z|)) )
+
+   It must stay finite and accurate for |z| up to 1000.
+
+You may not use keras, tensorflow, scipy, sklearn or dlcourse.perceptron.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def mean_squared_error(y_true, y_pred):
+    """MSE averaged over all entries, a float."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def binary_cross_entropy(y_true, y_pred, epsilon=1e-7):
+    """BCE of probabilities clipped to [epsilon, 1 - epsilon], averaged over all entries."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def binary_cross_entropy_from_logits(y_true, logits):
+    """BCE of p = sigmoid(logits) in the overflow-free form, averaged over all entries."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

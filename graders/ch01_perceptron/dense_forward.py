@@ -1,0 +1,53 @@
+"""Grader for ch01_perceptron/dense_forward."""
+
+import numpy as np
+
+from dlcourse.grading import check
+
+# Dotted names the submission may not use (checked statically on its source).
+FORBIDDEN = ("dlcourse.perceptron", "keras", "tensorflow")
+
+
+def _inputs(seed, batch=5, n_in=3, units=4, scale=1.0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, n_in)) * scale
+    return x, rng.normal(size=(n_in, units)), rng.normal(size=units)
+
+
+@check(points=1, visible=True)
+def sigmoid_output(sub):
+    """sigmoid layer with 4 units on a batch of 5."""
+    x, w, b = _inputs(0)
+    return {"y": sub.dense_forward(x, w, b, "sigmoid")}
+
+
+@check(points=2)
+def all_activations(sub):
+    """sigmoid, tanh and relu on a wider layer."""
+    x, w, b = _inputs(7, batch=9, n_in=6, units=2)
+    return {g: sub.dense_forward(x, w, b, g) for g in ("sigmoid", "tanh", "relu")}
+
+
+@check(points=1)
+def single_perceptron_large_inputs(sub):
+    """one unit (units=1) with weighted sums up to about 1600: no overflow, no NaN."""
+    x, w, b = _inputs(3, batch=8, n_in=2, units=1, scale=1000.0)
+    return {g: sub.dense_forward(x, w, b, g) for g in ("sigmoid", "tanh", "relu")}
+
+
+def _raises_on_unknown(student, reference):
+    if student["raised"] != 1:
+        raise AssertionError(
+            "dense_forward(x, w, b, 'softplus') should raise ValueError for an unknown activation."
+        )
+
+
+@check(points=1, compare=_raises_on_unknown)
+def unknown_activation(sub):
+    """an unknown activation name raises ValueError."""
+    x, w, b = _inputs(1)
+    try:
+        sub.dense_forward(x, w, b, "softplus")
+    except ValueError:
+        return {"raised": 1}
+    return {"raised": 0}
