@@ -1,0 +1,26 @@
+"""Datasets of the course: small embedded ones, generated toy sets and the real loaders.
+
+Nothing is downloaded unless asked for: `load_digits` uses scikit-learn's bundled digits, the
+`make_*` functions generate seeded toy problems with numpy, and `load_mnist` reads the Keras
+cache file and downloads it only with `download=True`. TensorFlow is imported only by a download.
+
+- `load_digits`: 8x8 handwritten digits, (n, 8, 8, 1) float32 in [0, 1]
+- `make_xor`, `make_two_moons`, `make_linearly_separable`: 2-D classification toy sets
+- `make_regression`: a 1-D regression curve
+- `load_mnist`, `DatasetNotFoundError`: MNIST from the Keras cache
+"""
+
+from dlcourse.data.digits import load_digits
+from dlcourse.data.loaders import DatasetNotFoundError, default_keras_path, load_mnist
+from dlcourse.data.toy import make_linearly_separable, make_regression, make_two_moons, make_xor
+
+__all__ = [
+    "load_digits",
+    "make_xor",
+    "make_two_moons",
+    "make_linearly_separable",
+    "make_regression",
+    "load_mnist",
+    "DatasetNotFoundError",
+    "default_keras_path",
+]
