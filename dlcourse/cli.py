@@ -120,7 +120,9 @@ def check(exercise_id, path, timeout, memory):
 @main.command()
 @click.option("--course", type=click.Path(file_okay=False), help="Course checkout (default: found from here).")
 @click.option("--check", "check_only", is_flag=True, help="Only report stale generated files; exit 1 if any.")
-def release(course, check_only):
+@click.option("--bundle", type=click.Path(file_okay=False),
+              help="Also copy the stubs and notebooks to this folder, to hand out to students.")
+def release(course, check_only, bundle):
     """Generate exercises/ (stubs and notebooks) and the packaged visible checks from solutions/."""
     from dlcourse.grading import release as releases
 
@@ -138,6 +140,9 @@ def release(course, check_only):
     for path in changed:
         console.print(f"wrote {path.relative_to(the_course.root) if path.is_relative_to(the_course.root) else path}")
     console.print(f"released {len(the_course.exercises)} exercises ({len(changed)} files changed)")
+    if bundle:
+        target = releases.write_bundle(the_course, pathlib.Path(bundle))
+        console.print(f"student bundle: {target}")
 
 
 @main.command(name="list")

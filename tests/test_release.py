@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT, run_cli
 from dlcourse.grading.course import Course
 from dlcourse.grading.release import ReleaseError, stub_source, visible_checks_source
+from dlcourse.grading.sources import forbidden_uses
 
 
 def test_stub_replaces_each_region_at_its_indentation():
@@ -72,10 +73,15 @@ def test_committed_release_is_up_to_date():
     assert proc.returncode == 0, proc.stderr
 
 
-def test_release_check_names_stale_files(tmp_path):
+def _course_copy(tmp_path):
     course = tmp_path / "course"
     for folder in ("solutions", "graders", "exercises"):
         shutil.copytree(ROOT / folder, course / folder)
+    return course
+
+
+def test_release_check_names_stale_files(tmp_path):
+    course = _course_copy(tmp_path)
     stub = next((course / "exercises").rglob("*.py"))
     stub.write_text(stub.read_text() + "# edited by hand\n")
     proc = run_cli("release", "--check", "--course", course)
@@ -91,6 +97,9 @@ def test_every_exercise_is_consistent():
         assert any(c.visible for c in checks), exercise.id
         assert exercise.stated_points == exercise.max_score, (
             f"{exercise.id}: the prompt says {exercise.stated_points} points, the grader gives {exercise.max_score}")
+        solution = exercise.solution.read_text()
+        assert exercise.forbidden, f"{exercise.id}: the grader should name what the student may not use"
+        assert forbidden_uses(solution, exercise.forbidden) == [], f"{exercise.id}: the reference uses a forbidden name"
         stub = (ROOT / "exercises" / f"{exercise.id}.py").read_text()
         assert "raise NotImplementedError()" in stub and "### BEGIN SOLUTION" not in stub
 
@@ -112,3 +121,14 @@ def test_notebooks_are_valid_and_match_the_stubs():
         assert "raise NotImplementedError()" in code
         assert jupytext.writes(jupytext.reads(json.dumps(notebook), fmt="ipynb"), fmt="py:percent").count(
             "raise NotImplementedError()") == stub.count("raise NotImplementedError()")
+
+
+def test_student_bundle_has_stubs_and_no_answers(tmp_path):
+    proc = run_cli("release", "--course", _course_copy(tmp_path), "--bundle", tmp_path / "bundle")
+    assert proc.returncode == 0, proc.stderr
+    files = {p.relative_to(tmp_path / "bundle").as_posix() for p in (tmp_path / "bundle").rglob("*") if p.is_file()}
+    for exercise in Course(ROOT).exercises:
+        assert f"{exercise.id}.py" in files and f"{exercise.id}.ipynb" in files
+    assert not any("BEGIN SOLUTION" in (tmp_path / "bundle" / f).read_text() for f in files)
+    again = run_cli("release", "--course", tmp_path / "course", "--bundle", tmp_path / "bundle", check=False)
+    assert again.returncode == 2 and "not empty" in again.stderr

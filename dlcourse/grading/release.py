@@ -26,6 +26,13 @@ HASH_KEY = "__source_hash__"
 CHECKS_DIR = pathlib.Path(__file__).resolve().parent.parent / "checks"
 
 
+def checks_dir_of(course: Course) -> pathlib.Path:
+    """Where a course's visible checks go: into the package when the course is this repository
+    (so they ship in the wheel), else into the course's own checks/ folder."""
+    packaged = course.root / "dlcourse" / "checks"
+    return packaged if packaged.is_dir() else course.root / "checks"
+
+
 class ReleaseError(CourseError):
     pass
 
@@ -106,7 +113,8 @@ class Plan:
     owned: list[pathlib.Path]  # folders whose other files are stale
 
 
-def plan(course: Course, checks_dir: pathlib.Path = CHECKS_DIR) -> Plan:
+def plan(course: Course, checks_dir: pathlib.Path | None = None) -> Plan:
+    checks_dir = checks_dir or checks_dir_of(course)
     texts, golden = {}, {}
     for exercise in course.exercises:
         solution = exercise.solution.read_text(encoding="utf-8")
@@ -122,7 +130,7 @@ def plan(course: Course, checks_dir: pathlib.Path = CHECKS_DIR) -> Plan:
     return Plan(texts, golden, [course.root / "exercises", checks_dir])
 
 
-def stale(course: Course, checks_dir: pathlib.Path = CHECKS_DIR) -> list[str]:
+def stale(course: Course, checks_dir: pathlib.Path | None = None) -> list[str]:
     """Generated files that differ from what `release` would write now (empty: up to date)."""
     p = plan(course, checks_dir)
     problems = []
@@ -164,7 +172,7 @@ def _show(path, course):
         return str(path)
 
 
-def release(course: Course, limits, checks_dir: pathlib.Path = CHECKS_DIR, log=print) -> list[pathlib.Path]:
+def release(course: Course, limits, checks_dir: pathlib.Path | None = None, log=print) -> list[pathlib.Path]:
     """Write every generated file that changed; returns the paths written or removed."""
     from dlcourse.grading.grade import Cache, _flatten, reference_results
 
@@ -191,3 +199,28 @@ def release(course: Course, limits, checks_dir: pathlib.Path = CHECKS_DIR, log=p
                 path.unlink()
                 changed.append(path)
     return changed
+
+
+BUNDLE_README = """# {title}
+
+One file per exercise, as a Python script (.py) and as a notebook (.ipynb): work in either.
+Each file's docstring is the task. Replace every `raise NotImplementedError()`.
+
+Check your work (visible checks only; hidden tests run at grading time):
+
+    pip install dlcourse
+    dlcourse check ch01_perceptron/dense_forward
+
+Submit this folder (or a .zip of it) with the same layout.
+"""
+
+
+def write_bundle(course: Course, folder: pathlib.Path) -> pathlib.Path:
+    """Copy the released stubs and notebooks to `folder`, with a short README for students."""
+    import shutil
+
+    if folder.exists() and any(folder.iterdir()):
+        raise CourseError(f"{folder} is not empty; choose a new folder for the student bundle.")
+    shutil.copytree(course.root / "exercises", folder, dirs_exist_ok=True)
+    (folder / "README.md").write_text(BUNDLE_README.format(title="Advanced Deep Learning Architecture: exercises"))
+    return folder
