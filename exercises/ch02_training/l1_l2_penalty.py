@@ -1,0 +1,64 @@
+# %% [markdown]
+"""L1 and L2 regularization (5 points)
+
+Regularization adds a penalty on the weights to the data loss, L_total = L_data + Omega(W),
+where W is the list of weight arrays to regularize (e.g. the kernels of all layers):
+
+    L1:  Omega(W) = lambda * sum over all arrays and entries of |w|
+         dOmega/dw = lambda * sign(w)          (with sign(0) = 0)
+    L2:  Omega(W) = lambda * sum over all arrays and entries of w^2
+         dOmega/dw = 2 * lambda * w
+
+A gradient-descent step on the regularized loss with both penalties (the "elastic net"),
+data-loss gradient g, learning rate eta and strengths lambda_1, lambda_2 is
+
+    w <- w - eta * (g + lambda_1 * sign(w) + 2 * lambda_2 * w)
+
+Implement with numpy only (`weights` is a list of float arrays of any shapes):
+
+- `l1_penalty(weights, lam)` and `l2_penalty(weights, lam)` -> a float;
+- `l1_gradient(weights, lam)` and `l2_gradient(weights, lam)` -> a list of arrays, one per
+  weight array and of the same shape;
+- `regularized_step(w, g, learning_rate, l1, l2)` -> the new w (one array w, its data-loss
+  gradient g of the same shape).
+
+You may not use keras, tensorflow or dlcourse.training.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def l1_penalty(weights, lam):
+    """lam * sum of |w| over every entry of every array in `weights`."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def l2_penalty(weights, lam):
+    """lam * sum of w^2 over every entry of every array in `weights`."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def l1_gradient(weights, lam):
+    """[lam * sign(w) for each array w]."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def l2_gradient(weights, lam):
+    """[2 * lam * w for each array w]."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def regularized_step(w, g, learning_rate, l1, l2):
+    """One gradient step on data loss + l1 * sum|w| + l2 * sum w^2: return the new w."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

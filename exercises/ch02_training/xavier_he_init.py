@@ -1,0 +1,55 @@
+# %% [markdown]
+"""Xavier and He initialization (8 points)
+
+The variance of the initial weights decides whether activations and gradients keep their
+scale from layer to layer. For a weight tensor with fan_in inputs and fan_out outputs per unit:
+
+    Xavier (Glorot) uniform:  w ~ Uniform(-limit, limit),  limit = sqrt(6 / (fan_in + fan_out))
+                              so that Var(w) = limit^2 / 3 = 2 / (fan_in + fan_out)
+    He normal:                w ~ Normal(0, sigma^2),       sigma = sqrt(2 / fan_in)
+
+The fans of a weight tensor of shape `shape` are
+
+    shape (n,)                     fan_in = fan_out = n             (a bias vector)
+    shape (n_in, n_out)            fan_in = n_in,  fan_out = n_out  (a dense kernel)
+    shape (k_1, ..., k_d, c_in, c_out)                               (a convolution kernel)
+        receptive_field = k_1 * ... * k_d
+        fan_in = receptive_field * c_in,  fan_out = receptive_field * c_out
+
+Implement, with numpy only:
+
+- `fans(shape)` -> (fan_in, fan_out), two Python ints, for shapes of length 1 or more;
+- `xavier_uniform(shape, rng)` -> a float array of shape `shape`;
+- `he_normal(shape, rng)` -> a float array of shape `shape`;
+
+where `rng` is a `numpy.random.Generator` (from `np.random.default_rng(seed)`): draw every
+random number from it (e.g. `rng.uniform`, `rng.normal`), never from `np.random.*` directly.
+Your random numbers need not be the reference's; the checks test their distribution (range,
+mean, variance, shape of the distribution) on large samples.
+
+You may not use keras, tensorflow or dlcourse.training.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def fans(shape):
+    """Return (fan_in, fan_out) of a weight tensor of shape `shape`."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def xavier_uniform(shape, rng):
+    """Xavier uniform weights of shape `shape`, drawn from the Generator `rng`."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def he_normal(shape, rng):
+    """He normal weights of shape `shape`, drawn from the Generator `rng`."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
