@@ -9,6 +9,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from dlcourse.perceptron.losses import MeanSquaredErrorLoss
+
 __all__ = [
     "CategoricalCrossentropy",
     "MeanSquaredError",
@@ -114,33 +116,5 @@ class CategoricalCrossentropy(keras.losses.Loss):
         return {**super().get_config(), "from_logits": self.from_logits}
 
 
-@keras.saving.register_keras_serializable(package="dlcourse")
-class MeanSquaredError(keras.losses.Loss):
-    """Mean squared error loss for regression.
-
-        L = (1 / d) sum_j (y_j - yhat_j)^2   per example, averaged over the batch.
-
-    Args:
-        reduction: how per-example losses combine; Keras' options, default the batch mean.
-        name: loss name.
-        dtype: the dtype of the loss computation.
-
-    Call arguments:
-        y_true: targets, shape (batch, d).
-        y_pred: predictions, shape (batch, d).
-        sample_weight: optional weights, shape (batch,).
-
-    Returns:
-        A scalar tensor (the reduced loss).
-
-    Example:
-
-    >>> float(MeanSquaredError()([[1.0, 2.0]], [[1.0, 4.0]]))
-    2.0
-    """
-
-    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
-
-    def call(self, y_true, y_pred):
-        return mean_squared_error(y_true, y_pred)
+# One concept, one implementation: the MSE loss is taught (and defined) in chapter 1.
+MeanSquaredError = MeanSquaredErrorLoss
