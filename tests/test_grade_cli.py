@@ -135,3 +135,13 @@ def test_check_runs_only_visible_checks(tmp_path):
 def test_list_shows_points():
     proc = run_cli("list")
     assert proc.returncode == 0 and TARGET in proc.stdout
+
+
+def test_isolation_is_reported_even_when_the_import_fails(tmp_path):
+    (tmp_path / "sub" / "ch01_perceptron").mkdir(parents=True)
+    (tmp_path / "sub" / f"{TARGET}.py").write_text("import sys\nsys.exit(0)\n")
+    course = Course(ROOT)
+    course.__dict__["exercises"] = [course.exercise(TARGET)]
+    report = grade(course, discover([str(tmp_path / "sub")], tmp_path), Limits(), Cache(None))
+    assert report["submissions"][0]["score"] == 0
+    assert report["isolation"].startswith("namespaces")

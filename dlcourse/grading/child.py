@@ -4,6 +4,7 @@ Started by `dlcourse.grading.runner` as `python -I -m dlcourse.grading.child RES
 one JSON request from stdin (the submission's source, the grader's source, the check names),
 isolates itself (`dlcourse.grading.sandbox`), and writes frames to RESULT_FD:
 
+    {"event": "isolated", "isolation": ...}      the sandbox is set up (before the student's import)
     {"event": "ready"}                           the submission imported
     {"event": "import-error", "message": ...}    it did not
     {"event": "start", "check": name}            a probe begins (the grader's clock starts)
@@ -55,6 +56,7 @@ def main():
     fd = int(sys.argv[1])
     request = json.loads(sys.stdin.buffer.read())
     isolation = sandbox.enter(request)
+    _send(fd, {"event": "isolated", "isolation": isolation})
 
     # Everything heavier than the standard library loads only now, inside the sandbox.
     import resource
@@ -75,7 +77,7 @@ def main():
     except BaseException as exc:  # noqa: BLE001 -- SystemExit too: it is the student's
         _send(fd, {"event": "import-error", "message": _student_error(exc, student_file)})
         return
-    _send(fd, {"event": "ready", "isolation": isolation})
+    _send(fd, {"event": "ready"})
 
     cpu_per_check = request.get("cpu_seconds_per_check")
     for name in request["checks"]:

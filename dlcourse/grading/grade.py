@@ -229,5 +229,13 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
             "max_score": sum(r["max_score"] for r in reports),
             "exercises": reports,
         })
-    unsafe = sorted(i for i in isolations if i.startswith("none"))
-    return {"submissions": results, "isolation": unsafe[0] if unsafe else (isolations.pop() if isolations else "not needed")}
+    return {"submissions": results, "isolation": _weakest(isolations)}
+
+
+def _weakest(isolations: set) -> str:
+    """The isolation to report for a run: any child without namespaces makes the run unsafe."""
+    for prefix in ("none", "namespaces"):
+        found = sorted(i for i in isolations if i.startswith(prefix))
+        if found:
+            return found[0]
+    return "not needed (no student code ran)"

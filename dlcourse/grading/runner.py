@@ -166,7 +166,7 @@ def run_checks(request: dict, timeouts: dict[str, float], limits: Limits):
     """
     pending = list(request["checks"])
     outcomes: dict[str, Outcome] = {}
-    isolation = "unknown"
+    isolation = None  # as the child reported it before any student code ran
     while pending:
         child = _Child(dict(request, checks=pending), limits)
         try:
@@ -217,8 +217,9 @@ def _drive(child, pending, timeouts, limits, outcomes, isolation):
             for pending_name in pending:
                 outcomes.setdefault(pending_name, Outcome("error", message=message))
             return None, isolation
-        if event == "ready" and current is None:
-            isolation = str(header.get("isolation", isolation))
+        if event == "isolated" and current is None and isolation is None:
+            isolation = str(header.get("isolation"))
+        elif event == "ready" and current is None:
             current = ""  # imported; no check running yet
         elif name in pending and name not in outcomes:
             if event == "start":
