@@ -41,7 +41,6 @@ class Check:
     atol: float = 1e-6
     compare: Callable | None = None
     timeout: float = DEFAULT_TIMEOUT_S
-    description: str = ""
 
 
 def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=DEFAULT_TIMEOUT_S):
@@ -69,7 +68,6 @@ def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=
             atol=atol,
             compare=compare,
             timeout=float(timeout),
-            description=(fn.__doc__ or "").strip().split("\n")[0],
         )
         return fn
 

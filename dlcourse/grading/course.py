@@ -67,16 +67,18 @@ class Exercise:
 
     @property
     def title(self) -> str:
-        first = self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.name
-        match = TITLE.match(first)
-        return match.group("title") if match else first
+        match = self._title_line()
+        return match.group("title") if match else (self.prompt.strip().splitlines() or [self.name])[0]
 
     @property
     def stated_points(self) -> float | None:
         """The points the prompt's first line announces, "Title (N points)"."""
-        first = self.prompt.strip().splitlines()[0] if self.prompt.strip() else ""
-        match = TITLE.match(first)
+        match = self._title_line()
         return float(match.group("points")) if match else None
+
+    def _title_line(self):
+        lines = self.prompt.strip().splitlines()
+        return TITLE.match(lines[0]) if lines else None
 
     def fingerprint(self) -> str:
         """Changes whenever the reference or the grader changes."""

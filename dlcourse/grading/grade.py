@@ -52,7 +52,8 @@ class Cache:
         os.replace(tmp, path)
 
 
-def _key(*parts) -> str:
+def content_key(*parts) -> str:
+    """A short hash of strings/bytes (and reprs of other values), for caches and staleness."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part if isinstance(part, bytes) else str(part).encode())
@@ -83,7 +84,7 @@ def unflatten(arrays: dict[str, np.ndarray]) -> dict[str, dict]:
 def reference_results(exercise: Exercise, limits: Limits, cache: Cache, checks=None) -> dict[str, dict]:
     """{check name: arrays} of the reference solution (computed in a child, then cached)."""
     checks = checks if checks is not None else exercise.checks
-    key = _key(__version__, exercise.fingerprint(), [c.name for c in checks])
+    key = content_key(__version__, exercise.fingerprint(), [c.name for c in checks])
     cached = cache.get_bytes("reference", key, ".npz")
     if cached is not None:
         return unflatten(load_arrays(cached))
@@ -94,8 +95,8 @@ def reference_results(exercise: Exercise, limits: Limits, cache: Cache, checks=N
         "checks": [c.name for c in checks],
         "hide": [],
     }
-    trusted = Limits(memory_mb=limits.memory_mb, cpu_seconds_per_check=limits.cpu_seconds_per_check,
-                     isolate=limits.isolate)
+    # The reference always gets each check's full time: `--timeout` caps student code only.
+    trusted = dataclasses.replace(limits, timeout_cap=None)
     outcomes, _ = run_checks(request, {c.name: c.timeout for c in checks}, trusted)
     broken = [f"{name}: {o.message}" for name, o in outcomes.items() if o.status != "ok"]
     if broken or len(outcomes) != len(checks):
@@ -138,7 +139,7 @@ class Task:
         return sum(c.points for c in self.checks)
 
     def key(self, limits) -> str:
-        return _key(__version__, self.exercise_id, self.grader_source, [c.name for c in self.checks],
+        return content_key(__version__, self.exercise_id, self.grader_source, [c.name for c in self.checks],
                     limits.memory_mb, limits.cpu_seconds_per_check, limits.timeout_cap, limits.isolate)
 
 
@@ -153,7 +154,7 @@ def grade_file(task: Task, path, limits: Limits, hide, cache: Cache):
         source = read_submission(path, task.exercise_id)
     except SubmissionProblem as problem:
         return _report(task, [_test_entry(c, "error", feedback=str(problem)) for c in task.checks]), None
-    key = _key(task.key(limits), source, _digest(task.reference))
+    key = content_key(task.key(limits), source, _digest(task.reference))
     cached = cache.get_bytes("results", key, ".json")
     if cached is not None:
         stored = json.loads(cached)

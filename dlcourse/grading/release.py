@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import hashlib
 import pathlib
 
 import numpy as np
 
 from dlcourse.grading.course import Course, CourseError, Exercise
+from dlcourse.grading.grade import content_key
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
@@ -96,14 +96,6 @@ def _is_hidden_check(node: ast.FunctionDef) -> bool:
     return False
 
 
-def _hash(*texts: str) -> str:
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:32]
-
-
 @dataclasses.dataclass
 class Plan:
     """Every file a release writes: {path: text}, and the golden files to (re)compute."""
@@ -126,7 +118,7 @@ def plan(course: Course, checks_dir: pathlib.Path | None = None) -> Plan:
         if not any(c.visible for c in exercise.checks):
             raise ReleaseError(f"graders/{exercise.id}.py has no visible check; mark one @check(..., visible=True) so students can test their work.")
         texts[checks_dir / f"{exercise.id}.py"] = checks_source
-        golden[checks_dir / f"{exercise.id}.npz"] = (exercise, checks_source, _hash(solution, checks_source))
+        golden[checks_dir / f"{exercise.id}.npz"] = (exercise, checks_source, content_key(solution, checks_source))
     return Plan(texts, golden, [course.root / "exercises", checks_dir])
 
 
