@@ -1,4 +1,4 @@
-"""The `dlcourse` command: release, check, grade, list."""
+"""The `dlcourse` command: release, check, grade, nbgrader, list."""
 
 from __future__ import annotations
 
@@ -66,8 +66,11 @@ def main():
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Exercises graded in parallel.")
 @click.option("--no-cache", is_flag=True, help="Grade everything again instead of resuming from .dlcourse-cache/.")
+@click.option("--chapters", "-c", multiple=True, metavar="CHAPTER",
+              help="Grade only these chapters (repeatable), e.g. -c ch01_perceptron; default: all.")
 @_with_common
-def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs, no_cache, timeout, memory):
+def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs, no_cache, chapters, timeout,
+          memory):
     """Grade submissions (folders like exercises/, archives, or a folder of them) with hidden tests.
 
     Exits 0 whenever grading completed, whatever the scores.
@@ -89,9 +92,10 @@ def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs
                           TextColumn("{task.description}"), console=err_console) as bar:
                 task = bar.add_task("", total=len(submissions))
                 report = run_grade(the_course, submissions, limits, cache, jobs, hidden,
-                                   progress=lambda name: bar.update(task, advance=1, description=name))
+                                   progress=lambda name: bar.update(task, advance=1, description=name),
+                                   chapters=chapters)
         else:
-            report = run_grade(the_course, submissions, limits, cache, jobs, hidden)
+            report = run_grade(the_course, submissions, limits, cache, jobs, hidden, chapters=chapters)
     reports.print_report(report, console)
     if json_path:
         reports.write_json(report, pathlib.Path(json_path))
@@ -143,6 +147,30 @@ def release(course, check_only, bundle):
     if bundle:
         target = releases.write_bundle(the_course, pathlib.Path(bundle))
         console.print(f"student bundle: {target}")
+
+
+@main.command()
+@click.argument("course_dir", type=click.Path(file_okay=False))
+@click.option("--course", type=click.Path(file_okay=False), help="Course checkout (default: found from here).")
+@click.option("--chapters", "-c", multiple=True, metavar="CHAPTER",
+              help="Only these chapters (repeatable), e.g. -c ch01_perceptron; default: all.")
+def nbgrader(course_dir, course, chapters):
+    """Create or update an nbgrader course in COURSE_DIR: config, one assignment per chapter.
+
+    Files you have edited are kept. Then use nbgrader as usual, from COURSE_DIR:
+    `nbgrader generate_assignment CHAPTER`, `nbgrader autograde CHAPTER`, `nbgrader export`.
+    """
+    from dlcourse.grading import nbgrader_bridge
+
+    the_course = Course.find(course)
+    root = pathlib.Path(course_dir).resolve()
+    outcome = nbgrader_bridge.build(the_course, root, chapters)
+    for path in outcome.written:
+        console.print(f"wrote {path.relative_to(root)}")
+    for path in outcome.kept:
+        err_console.print(f"[yellow]kept[/] {path.relative_to(root)}: you changed it; delete it to regenerate.")
+    console.print(f"nbgrader course at {root}: {len(outcome.written)} written, {len(outcome.unchanged)} unchanged, "
+                  f"{len(outcome.kept)} kept. Next: cd {root} && nbgrader generate_assignment CHAPTER")
 
 
 @main.command(name="list")

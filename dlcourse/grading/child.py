@@ -1,6 +1,7 @@
 """The sandboxed child: isolates itself, imports one submission, runs the requested probes.
 
-Started by `dlcourse.grading.runner` as `python -I -m dlcourse.grading.child RESULT_FD`. It reads
+Started by `dlcourse.grading.runner` as `python -I -m dlcourse.grading.child RESULT_FD`, or forked
+by the zygote (`dlcourse.grading.zygote`) that calls `run(RESULT_FD)` the same way. It reads
 one JSON request from stdin (the submission's source, the grader's source, the check names),
 isolates itself (`dlcourse.grading.sandbox`), and writes frames to RESULT_FD:
 
@@ -52,8 +53,8 @@ def _student_error(exc, student_file):
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
 
 
-def main():
-    fd = int(sys.argv[1])
+def run(fd: int) -> None:
+    """Read the request from stdin, isolate, import the submission, run its checks."""
     request = json.loads(sys.stdin.buffer.read())
     isolation = sandbox.enter(request)
     _send(fd, {"event": "isolated", "isolation": isolation})
@@ -97,4 +98,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(int(sys.argv[1]))

@@ -124,6 +124,14 @@ class Course:
                     found.append(Exercise(f"{chapter}/{solution.stem}", solution, grader))
         return found
 
+    def select(self, chapters=()) -> list[Exercise]:
+        """The exercises of `chapters` (every exercise when empty); an unknown chapter is an error."""
+        known = sorted({e.chapter for e in self.exercises}, key=CHAPTERS.index)
+        for chapter in chapters:
+            if chapter not in known:
+                raise CourseError(f"there is no chapter {chapter!r} with exercises; choose from {', '.join(known)}.")
+        return [e for e in self.exercises if not chapters or e.chapter in chapters]
+
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
             if exercise.id == exercise_id:

@@ -153,7 +153,17 @@ def grade_file(task: Task, path, limits: Limits, hide, cache: Cache):
     try:
         source = read_submission(path, task.exercise_id)
     except SubmissionProblem as problem:
-        return _report(task, [_test_entry(c, "error", feedback=str(problem)) for c in task.checks]), None
+        return problem_report(task, problem), None
+    return grade_source(task, source, limits, hide, cache)
+
+
+def problem_report(task: Task, problem: SubmissionProblem) -> dict:
+    """The report of a submission that could not be graded at all (unreadable, no file, ...)."""
+    return _report(task, [_test_entry(c, "error", feedback=str(problem)) for c in task.checks])
+
+
+def grade_source(task: Task, source: str, limits: Limits, hide, cache: Cache):
+    """Grade the student's source of one exercise, cached by content; (report, isolation)."""
     key = content_key(task.key(limits), source, _digest(task.reference))
     cached = cache.get_bytes("results", key, ".json")
     if cached is not None:
@@ -195,9 +205,9 @@ def _report(task, tests):
 
 
 def grade(course: Course, submissions: list[Submission], limits: Limits, cache: Cache,
-          jobs: int = 1, extra_hidden=(), progress=None) -> dict:
-    """Grade every submission on every exercise of the course; returns the report dict."""
-    exercises = course.exercises
+          jobs: int = 1, extra_hidden=(), progress=None, chapters=()) -> dict:
+    """Grade every submission on every exercise of the course (or of `chapters`); returns the report."""
+    exercises = course.select(chapters)
     if not exercises:
         raise CourseError(f"{course.root} has no exercises (solutions/<chapter>/<name>.py with a grader).")
     hide = [*course.hidden_paths, *(s.root for s in submissions), *extra_hidden]

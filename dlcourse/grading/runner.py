@@ -8,6 +8,7 @@ dies mid-check (sys.exit, os._exit, a crash, the CPU or memory limit) loses only
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import json
 import os
@@ -18,6 +19,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from dlcourse.grading.probe import load_arrays
@@ -36,6 +38,7 @@ class Limits:
     cpu_seconds_per_check: float = 120.0
     timeout_cap: float | None = None  # caps every check's own timeout (e.g. `--timeout`)
     isolate: bool = True
+    zygote: bool = True  # fork children from a process that imported TensorFlow once
 
 
 @dataclasses.dataclass
@@ -79,20 +82,21 @@ class _Child:
                        memory_mb=limits.memory_mb,
                        cpu_seconds=limits.cpu_seconds_per_check * (len(request["checks"]) + 1),
                        cpu_seconds_per_check=limits.cpu_seconds_per_check)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-m", "dlcourse.grading.child", str(write_fd)],
-            stdin=subprocess.PIPE, stdout=self.log, stderr=self.log, pass_fds=(write_fd,),
-            env=child_env(self.scratch), cwd=self.scratch, start_new_session=True,
-        )
+        data = json.dumps(request).encode()
+        self.proc = None
+        if limits.zygote:
+            self.proc = _fork_from_zygote(request, self.scratch, write_fd, self.log.fileno(), data)
+        if self.proc is None:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-m", "dlcourse.grading.child", str(write_fd)],
+                stdin=subprocess.PIPE, stdout=self.log, stderr=self.log, pass_fds=(write_fd,),
+                env=child_env(self.scratch), cwd=self.scratch, start_new_session=True,
+            )
+            _write_all(self.proc.stdin, data)
         os.close(write_fd)
         self.fd = read_fd
         self.buffer = b""
         self.frames = 0
-        try:
-            self.proc.stdin.write(json.dumps(request).encode())
-            self.proc.stdin.close()
-        except BrokenPipeError:
-            pass
 
     def next_frame(self, deadline: float):
         """The next (header, payload), None at end of stream, or "timeout" at the deadline."""
@@ -156,6 +160,43 @@ class _Child:
 
 class _Garbled(Exception):
     pass
+
+
+def _write_all(stream, data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.close()
+    except BrokenPipeError:
+        pass  # the child is gone; its frames (none) tell the story
+
+
+_zygote = None
+_zygote_lock = threading.Lock()
+
+
+def _fork_from_zygote(request, scratch, result_fd, log_fd, data):
+    """A child forked by this process's zygote (started on first use), or None if that fails."""
+    global _zygote
+    from dlcourse.grading.zygote import Zygote, preload_for
+
+    with _zygote_lock:
+        if _zygote is None or not _zygote.alive():
+            home = tempfile.mkdtemp(prefix="dlcourse-zygote-")
+            _zygote = Zygote(child_env(home), home)
+            atexit.register(_zygote.close)
+        zygote = _zygote
+    stdin_r, stdin_w = os.pipe()
+    spawn = {"env": child_env(scratch), "cwd": scratch,
+             "preload": preload_for(request["grader_source"], request["source"])}
+    try:
+        proc = zygote.spawn(spawn, stdin_r, result_fd, log_fd)
+    except OSError:
+        os.close(stdin_w)
+        return None
+    finally:
+        os.close(stdin_r)
+    _write_all(os.fdopen(stdin_w, "wb"), data)
+    return proc
 
 
 def run_checks(request: dict, timeouts: dict[str, float], limits: Limits):

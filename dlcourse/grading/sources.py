@@ -6,6 +6,7 @@ Everything here only reads the submission as text; nothing of it executes in thi
 from __future__ import annotations
 
 import ast
+import copy
 import pathlib
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -15,8 +16,25 @@ class SubmissionProblem(Exception):
     """The file cannot be graded; the message tells the student why and what to do."""
 
 
+def is_test_cell(cell) -> bool:
+    """An nbgrader autograder-test cell (graded, not a solution): it belongs to the course, not
+    to the student's code, so it is never part of the source that is graded."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def notebook_code(notebook) -> str:
+    """The student's code of a parsed notebook as a Python script (jupytext percent format),
+    without nbgrader's test cells; magics are commented out as jupytext does."""
+    import jupytext
+
+    notebook = copy.deepcopy(notebook)
+    notebook.cells = [cell for cell in notebook.cells if not is_test_cell(cell)]
+    return jupytext.writes(notebook, fmt="py:percent")
+
+
 def notebook_to_source(text: str) -> str:
-    """The code of a Jupyter notebook as a Python script (jupytext percent format)."""
+    """The code of a Jupyter notebook's text, or SubmissionProblem when it cannot be read."""
     import jupytext
 
     try:
@@ -26,7 +44,16 @@ def notebook_to_source(text: str) -> str:
             f"the notebook could not be read ({type(err).__name__}); re-save it from Jupyter "
             "and submit again."
         ) from None
-    return jupytext.writes(notebook, fmt="py:percent")
+    return notebook_code(notebook)
+
+
+def check_syntax(source: str) -> str:
+    """`source` itself, or SubmissionProblem naming the line of its syntax error."""
+    try:
+        ast.parse(source)
+    except SyntaxError as err:
+        raise SubmissionProblem(f"SyntaxError on line {err.lineno}: {err.msg}; fix it and run `dlcourse check`.") from None
+    return source
 
 
 def read_submission(path: pathlib.Path | None, exercise_id: str) -> str:
@@ -46,11 +73,7 @@ def read_submission(path: pathlib.Path | None, exercise_id: str) -> str:
         raise SubmissionProblem(f"{path.name} contains NUL bytes; submit the plain-text source.")
     if path.suffix == ".ipynb":
         text = notebook_to_source(text)
-    try:
-        ast.parse(text)
-    except SyntaxError as err:
-        raise SubmissionProblem(f"SyntaxError on line {err.lineno}: {err.msg}; fix it and run `dlcourse check`.") from None
-    return text
+    return check_syntax(text)
 
 
 def forbidden_uses(source: str, forbidden: tuple[str, ...]) -> list[str]:

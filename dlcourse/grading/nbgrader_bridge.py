@@ -1,0 +1,309 @@
+"""The nbgrader bridge: `dlcourse nbgrader COURSE_DIR` and the preprocessor that grades in the sandbox.
+
+`dlcourse nbgrader` writes an nbgrader course: `nbgrader_config.py`, and one assignment per
+chapter under `source/`, one notebook per exercise, generated from solutions/:
+
+- the prompt as locked markdown cells;
+- each code cell holding a `### BEGIN SOLUTION` region as an autograded-answer cell;
+- one locked autograder-test cell per check of graders/, with the check's points. A visible
+  check's cell calls `dlcourse.grading.notebook.run_check` (students run it in Jupyter and see
+  what `dlcourse check` shows); a hidden check's call sits inside `### BEGIN HIDDEN TESTS`, and
+  names the check only: its inputs and code stay in graders/.
+
+Plain nbgrader would execute the test cells in the student's kernel, after the student's code,
+where a student can monkeypatch the comparison, exit the kernel or rewrite gradebook.db. The
+generated config therefore replaces nbgrader's `Execute` step of `nbgrader autograde` with
+`SandboxGrade`: it takes the student's code cells (never the test cells), grades them with the
+same code and sandbox as `dlcourse grade`, and writes each test cell's outcome as its output --
+an error for no credit, a number for the points earned -- which nbgrader's own `SaveAutoGrades`
+then records. Student code never runs in nbgrader's process, and the sandbox hides the
+gradebook and every nbgrader folder from it.
+
+The builder never overwrites a file an instructor changed: it records a hash of everything it
+wrote in `.dlcourse-nbgrader.json` and only replaces files that still match.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import hashlib
+import json
+import pathlib
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Integer, Unicode
+
+from dlcourse.grading.course import CHAPTERS, Course, CourseError, Exercise
+from dlcourse.grading.release import BEGIN
+
+MANIFEST = ".dlcourse-nbgrader.json"
+SCHEMA = 3  # nbgrader's cell metadata schema version
+
+CONFIG = '''\
+# nbgrader configuration for the dlcourse course, written by `dlcourse nbgrader`.
+# Edit freely: once you change this file, `dlcourse nbgrader` leaves it alone.
+c = get_config()  # noqa: F821
+
+# `nbgrader autograde` grades each notebook's code in dlcourse's sandbox instead of running
+# the test cells in the student's kernel (see "Grading with nbgrader" in dlcourse's README).
+c.Autograde.autograde_preprocessors = [
+    "dlcourse.grading.nbgrader_bridge.SandboxGrade",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# The dlcourse checkout with solutions/ and graders/, and the sandbox's limits.
+c.SandboxGrade.course = {course!r}
+c.SandboxGrade.memory_mb = 4096
+
+# Feedback shows no hidden-test region (nbgrader #917, #1363).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+'''
+
+CHECKS_HEADER = """## Checks
+
+Each cell below is one test of your work, worth the points it states. Run the visible ones while
+you work: they are the checks `dlcourse check` runs. The hidden ones are run when your notebook
+is graded. Do not edit or delete these cells."""
+
+RUN_CHECK = 'from dlcourse.grading.notebook import run_check\nrun_check("{id}", "{name}", globals())'
+
+
+def _meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": SCHEMA,
+            "solution": solution, "task": False}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _points(value) -> str:
+    return f"{value:g} point{'s' if value != 1 else ''}"
+
+
+def test_cell_source(exercise: Exercise, chk) -> str:
+    call = RUN_CHECK.format(id=exercise.id, name=chk.name)
+    if chk.visible:
+        summary = (chk.probe.__doc__ or "").strip().splitlines()
+        about = f": {summary[0].rstrip('.')}." if summary else "."
+        return f"# Visible check `{chk.name}` ({_points(chk.points)}){about}\n{call}"
+    return (f"# Hidden check ({_points(chk.points)}), run when your notebook is graded.\n"
+            f"### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS")
+
+
+def source_notebook(exercise: Exercise) -> str:
+    """The nbgrader source notebook of one exercise (with its answers), as .ipynb text."""
+    import jupytext
+
+    notebook = jupytext.reads(exercise.solution.read_text(encoding="utf-8"), fmt="py:percent")
+    cells = []
+    for number, cell in enumerate(notebook.cells, 1):
+        if cell.cell_type == "markdown":
+            cell.metadata = _meta(f"prompt_{number}", locked=True)
+        elif BEGIN in cell.source:
+            cell.metadata = _meta(f"answer_{number}", solution=True)
+        else:
+            cell.metadata = {}
+        cells.append(cell)
+    cells.append(nbformat.v4.new_markdown_cell(CHECKS_HEADER, metadata=_meta("checks", locked=True)))
+    hidden = 0
+    for chk in exercise.checks:
+        if chk.visible:
+            grade_id = chk.name
+        else:
+            hidden += 1
+            grade_id = f"hidden_check_{hidden}"
+        cells.append(nbformat.v4.new_code_cell(
+            test_cell_source(exercise, chk),
+            metadata=_meta(grade_id, grade=True, locked=True, points=chk.points)))
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number}"  # reproducible output
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    notebook.cells = cells
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "dlcourse": {"exercise": exercise.id},
+    }
+    return nbformat.writes(notebook)
+
+
+# -- building the course folder -----------------------------------------------------------
+
+@dataclasses.dataclass
+class Outcome:
+    written: list[pathlib.Path]
+    unchanged: list[pathlib.Path]
+    kept: list[pathlib.Path]  # the instructor changed them; left alone
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build(course: Course, root: pathlib.Path, chapters=None) -> Outcome:
+    """Create or update the nbgrader course at `root` for `chapters` (default: all with exercises)."""
+    root = pathlib.Path(root).resolve()
+    exercises = course.select(chapters or ())
+    if root.exists() and not root.is_dir():
+        raise CourseError(f"{root} is a file; pass a folder for the nbgrader course.")
+    files = {root / "nbgrader_config.py": CONFIG.format(course=str(course.root))}
+    for exercise in exercises:
+        files[root / "source" / exercise.chapter / f"{exercise.name}.ipynb"] = source_notebook(exercise)
+
+    manifest_path = root / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    except ValueError:
+        manifest = {}
+    outcome = Outcome([], [], [])
+    for path, text in files.items():
+        key = str(path.relative_to(root))
+        if path.exists():
+            current = path.read_text(encoding="utf-8")
+            if current == text:
+                outcome.unchanged.append(path)
+                manifest[key] = _sha(text)
+                continue
+            if manifest.get(key) != _sha(current):
+                outcome.kept.append(path)
+                continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        manifest[key] = _sha(text)
+        outcome.written.append(path)
+    root.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    _register_assignments(root, sorted({e.chapter for e in exercises}, key=CHAPTERS.index))
+    return outcome
+
+
+def _register_assignments(root: pathlib.Path, chapters) -> None:
+    """One gradebook assignment per chapter (what `nbgrader generate_assignment` expects)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for chapter in chapters:
+            gradebook.update_or_create_assignment(chapter)
+
+
+# -- autograding ---------------------------------------------------------------------------
+
+def _test_target(source: str):
+    """(exercise id, check name) that a test cell's `run_check(...)` call names, or None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "run_check"
+                and len(node.args) >= 2
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2])):
+            return node.args[0].value, node.args[1].value
+    return None
+
+
+def _stream(text):
+    return nbformat.v4.new_output("stream", name="stdout", text=text + "\n")
+
+
+def _cell_outputs(test: dict | None, points: float) -> list:
+    """The outputs nbgrader's `determine_grade` reads: an error (no credit) or the points earned."""
+    if test is None:
+        message = ("this test cell names a check the grader does not have; re-run `dlcourse nbgrader` "
+                   "and `nbgrader generate_assignment`.")
+        return [nbformat.v4.new_output("error", ename="CheckMissing", evalue=message, traceback=[message])]
+    if float(test["max_score"]) != float(points):
+        message = (f"this cell is worth {points:g} points in the gradebook but {test['max_score']:g} in "
+                   "graders/; re-run `dlcourse nbgrader` and `nbgrader generate_assignment`.")
+        return [nbformat.v4.new_output("error", ename="PointsChanged", evalue=message, traceback=[message])]
+    if test["score"] <= 0:
+        message = f"{test['status']}: {test['feedback'] or 'no credit.'}"
+        return [nbformat.v4.new_output("error", ename=f"Check{test['status'].capitalize()}",
+                                       evalue=test["feedback"], traceback=[message])]
+    text = (f"passed ({_points(test['score'])})" if test["status"] == "passed"
+            else f"{test['feedback']} ({test['score']:g} of {_points(test['max_score'])})")
+    return [_stream(text), nbformat.v4.new_output(
+        "execute_result", data={"text/plain": repr(float(test["score"]))}, execution_count=None)]
+
+
+def private_paths(converter, resources) -> list[pathlib.Path]:
+    """nbgrader's files student code must not see: the gradebook, every course folder and the
+    exchange (other students' work)."""
+    paths = []
+    db_url = resources.get("nbgrader", {}).get("db_url", "")
+    if db_url.startswith("sqlite:///"):
+        paths.append(pathlib.Path(db_url.removeprefix("sqlite:///")))
+    coursedir = getattr(converter, "coursedir", None)
+    if coursedir is not None:
+        root = pathlib.Path(coursedir.root).resolve()
+        paths += [root / name for name in (
+            coursedir.source_directory, coursedir.release_directory, coursedir.submitted_directory,
+            coursedir.autograded_directory, coursedir.feedback_directory, coursedir.solution_directory)]
+        paths.append(root / "gradebook.db")
+    exchange = getattr(getattr(converter, "config", None), "Exchange", None)
+    paths.append(pathlib.Path(str(exchange.get("root", "/srv/nbgrader/exchange")) if exchange else "/srv/nbgrader/exchange"))
+    return paths
+
+
+class SandboxGrade(NbGraderPreprocessor):
+    """nbgrader autograde step: grade the notebook's code in dlcourse's sandbox, not in a kernel.
+
+    Replaces nbgrader's `Execute`. The test cells it reads are the gradebook's own versions
+    (nbgrader's `OverwriteCells` has restored them before this runs), so a student cannot
+    redirect them; the student's code is every other code cell, in order.
+    """
+
+    course = Unicode("", help="The dlcourse course checkout (with solutions/ and graders/).").tag(config=True)
+    memory_mb = Integer(4096, help="Memory limit of the sandboxed child, in MiB.").tag(config=True)
+    timeout = Float(None, allow_none=True, help="Cap on every check's wall-clock limit, in seconds.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from dlcourse.grading.grade import Cache, grade_source, problem_report, task_for
+        from dlcourse.grading.runner import Limits
+        from dlcourse.grading.sources import SubmissionProblem, check_syntax, is_test_cell, notebook_code
+
+        tests = [(cell, _test_target(cell.source)) for cell in nb.cells
+                 if cell.cell_type == "code" and is_test_cell(cell)]
+        ids = {target[0] for _, target in tests if target}
+        if not ids:
+            return nb, resources
+        if len(ids) > 1:
+            raise CourseError(f"a notebook's test cells name several exercises ({', '.join(sorted(ids))}); "
+                              "regenerate it with `dlcourse nbgrader`.")
+        course = Course.find(self.course or None)
+        exercise = course.exercise(ids.pop())
+        limits = Limits(memory_mb=self.memory_mb, timeout_cap=self.timeout)
+        cache = Cache(course.root / ".dlcourse-cache")
+        task = task_for(exercise, limits, cache)
+        hide = [*course.hidden_paths, *private_paths(self._converter(), resources)]
+        try:
+            source = check_syntax(notebook_code(nb))
+        except SubmissionProblem as problem:
+            report, isolation = problem_report(task, problem), None
+        else:
+            report, isolation = grade_source(task, source, limits, hide, cache)
+        if isolation and isolation.startswith("none"):
+            self.log.warning("dlcourse graded %s WITHOUT isolation: %s", exercise.id, isolation)
+        by_name = {t["name"]: t for t in report["tests"]}
+        for cell, target in tests:
+            test = by_name.get(target[1]) if target else None
+            cell.outputs = _cell_outputs(test, float(cell.metadata["nbgrader"]["points"]))
+        return nb, resources
+
+    def _converter(self):
+        """nbgrader's converter (it knows the course folders): the exporter's parent."""
+        node = self.parent
+        while node is not None and not hasattr(node, "coursedir"):
+            node = getattr(node, "parent", None)
+        return node

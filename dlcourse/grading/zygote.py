@@ -1,0 +1,166 @@
+"""A fork server for sandboxed children, so TensorFlow is imported once per grading run.
+
+Importing TensorFlow and Keras costs about 4 s, more than most checks take. The runner starts
+one zygote (`python -I -m dlcourse.grading.zygote FD`) per grading process. The zygote imports
+numpy and the grading code -- and TensorFlow/Keras the first time a request asks for them -- but
+never runs student code or a TensorFlow op. For every child the runner sends a small request
+with the file descriptors of the child's stdin, result pipe, log and a status pipe; the zygote
+forks:
+
+    zygote -> waiter (reports the worker's pid, then its exit status, on the status pipe)
+           -> worker (new session; runs `dlcourse.grading.child.run` exactly as a fresh child does:
+                      it reads its request from stdin and isolates itself before anything else)
+
+A forked child has a single thread, so it can still enter new user namespaces; TensorFlow starts
+its thread pools in the child on first use. The waiter gives the runner what `subprocess.Popen`
+would: a process group to kill and an exit status to explain.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+
+PRELOADABLE = ("tensorflow", "keras")
+_USES_KERAS = re.compile(
+    r"^\s*(?:import|from)\s+(?:keras|tensorflow|dlcourse\.(?:perceptron|training|sequence|cnn|detection|gnn))\b",
+    re.MULTILINE)
+
+
+def preload_for(*sources: str) -> list[str]:
+    """The modules worth importing in the zygote for these sources (grader and submission)."""
+    return list(PRELOADABLE) if any(_USES_KERAS.search(s or "") for s in sources) else []
+
+
+# -- the zygote process ---------------------------------------------------------------------
+
+def _serve(sock: socket.socket) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # waiters are reaped automatically
+    import numpy  # noqa: F401 -- what every child needs, loaded once
+
+    import dlcourse.grading.checks  # noqa: F401
+    import dlcourse.grading.probe  # noqa: F401
+    from dlcourse.grading import child
+
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 65536, 4)
+        except OSError:
+            return
+        if not message:
+            return  # the runner is gone
+        request = json.loads(message)
+        for name in request.get("preload", ()):
+            if name in PRELOADABLE:
+                __import__(name)
+        stdin_fd, result_fd, log_fd, status_fd = fds
+        if os.fork() == 0:
+            sock.close()
+            _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child)
+        for fd in fds:
+            os.close(fd)
+
+
+def _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child):
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    worker = os.fork()
+    if worker == 0:
+        os.close(status_fd)
+        os.setsid()
+        os.dup2(stdin_fd, 0)
+        os.dup2(log_fd, 1)
+        os.dup2(log_fd, 2)
+        for fd in (stdin_fd, log_fd):
+            os.close(fd)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        code = 0
+        try:
+            child.run(result_fd)
+        except BaseException:  # noqa: BLE001 -- whatever happened, the waiter reports the status
+            code = 1
+        os._exit(code)
+    for fd in (stdin_fd, result_fd, log_fd):
+        os.close(fd)
+    os.write(status_fd, struct.pack(">i", worker))
+    _, status = os.waitpid(worker, 0)
+    os.write(status_fd, struct.pack(">i", os.waitstatus_to_exitcode(status)))
+    os._exit(0)
+
+
+# -- the runner's side ----------------------------------------------------------------------
+
+class Process:
+    """A worker forked by the zygote, with the part of `subprocess.Popen`'s interface we use."""
+
+    def __init__(self, pid: int, status_fd: int):
+        self.pid = pid
+        self._status_fd = status_fd
+        self.returncode = None
+
+    def poll(self):
+        return self.wait(timeout=0) if self.returncode is None else self.returncode
+
+    def wait(self, timeout=None):
+        if self.returncode is None:
+            import select
+
+            ready, _, _ = select.select([self._status_fd], [], [], timeout)
+            if not ready:
+                if timeout == 0:
+                    return None
+                raise subprocess.TimeoutExpired("zygote worker", timeout)
+            data = os.read(self._status_fd, 4)
+            self.returncode = struct.unpack(">i", data)[0] if len(data) == 4 else -signal.SIGKILL
+            os.close(self._status_fd)
+        return self.returncode
+
+
+class Zygote:
+    def __init__(self, env: dict, cwd: str):
+        self._lock = threading.Lock()
+        self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", "-m", "dlcourse.grading.zygote", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        theirs.close()
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def spawn(self, request: dict, stdin_fd: int, result_fd: int, log_fd: int) -> Process:
+        status_r, status_w = os.pipe()
+        try:
+            with self._lock:
+                socket.send_fds(self._sock, [json.dumps(request).encode()], [stdin_fd, result_fd, log_fd, status_w])
+        finally:
+            os.close(status_w)
+        import select
+
+        ready, _, _ = select.select([status_r], [], [], 120)  # a first Keras preload takes seconds
+        data = os.read(status_r, 4) if ready else b""
+        if len(data) != 4:
+            os.close(status_r)
+            raise OSError("the zygote did not start a child")
+        return Process(struct.unpack(">i", data)[0], status_r)
+
+    def close(self):
+        try:
+            self._sock.close()
+            self._proc.kill()
+            self._proc.wait()
+        except OSError:
+            pass
+
+
+if __name__ == "__main__":
+    _serve(socket.socket(fileno=int(sys.argv[1])))
