@@ -1,0 +1,55 @@
+# %% [markdown]
+"""LSTM cell forward pass (5 points)
+
+A long short-term memory (LSTM) cell carries a cell state c next to the hidden state h, and
+four gates decide what to forget, what to write and what to reveal. With [h, x] the
+concatenation of h_{t-1} and x_t, the lecture's equations are
+
+    f_t  = sigmoid(W_f [h_{t-1}, x_t] + b_f)        forget gate
+    i_t  = sigmoid(W_i [h_{t-1}, x_t] + b_i)        input gate
+    c~_t = tanh(W_c [h_{t-1}, x_t] + b_c)           candidate cell state
+    o_t  = sigmoid(W_o [h_{t-1}, x_t] + b_o)        output gate
+    c_t  = f_t * c_{t-1} + i_t * c~_t               (* is elementwise)
+    h_t  = o_t * tanh(c_t)
+
+with sigmoid(z) = 1 / (1 + exp(-z)). We store vectors as rows (a batch is a matrix of rows),
+so [h, x] has shape (batch, units + input_dim), the h part first, and it multiplies each W
+from the left: f_t = sigmoid([h_{t-1}, x_t] W_f + b_f), W_f of shape (units + input_dim,
+units), b_f of shape (units,); the same for i, c and o.
+
+`params` is a dict with the keys "W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o".
+
+Implement with numpy only:
+
+- `lstm_step(x_t, h_prev, c_prev, params)` -> the tuple (h_t, c_t), each (batch, units),
+  for x_t of shape (batch, input_dim) and h_prev, c_prev of shape (batch, units);
+- `lstm_forward(x, h0, c0, params)` -> the tuple (h, c_T): the hidden states h_1..h_T of shape
+  (batch, T, units) and the last cell state c_T of shape (batch, units), for x of shape
+  (batch, T, input_dim).
+
+Fill in the helper `_sigmoid(z)` too and use it for the three gates.
+
+You may not use keras, tensorflow or dlcourse.sequence.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def _sigmoid(z):
+    """sigmoid(z) = 1 / (1 + exp(-z)), elementwise."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def lstm_step(x_t, h_prev, c_prev, params):
+    """One LSTM step: return (h_t, c_t), each (batch, units)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def lstm_forward(x, h0, c0, params):
+    """Run the LSTM over x (batch, T, input_dim): return (h of shape (batch, T, units), c_T)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

@@ -1,0 +1,66 @@
+"""Grader for ch03_sequence/gradient_clipping."""
+
+import numpy as np
+
+from dlcourse.grading import check
+
+# Dotted names the submission may not use (checked statically on its source).
+FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow")
+
+
+def _gradients(seed, scale):
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=shape) * scale for shape in ((3, 4), (4,), (2, 2, 3))]
+
+
+@check(points=1, visible=True)
+def by_value(sub):
+    """clip_by_value with v = 0.5 on a (3, 4) gradient."""
+    g = _gradients(0, 1.0)[0]
+    return {"clipped": sub.clip_by_value(g, 0.5)}
+
+
+@check(points=1)
+def by_norm_above_and_below(sub):
+    """clip_by_norm with c = 1 on a large (3, 4) gradient (rescaled) and a small one (unchanged)."""
+    large, small = _gradients(1, 5.0)[0], _gradients(2, 0.01)[2]
+    return {"large": sub.clip_by_norm(large, 1.0), "small": sub.clip_by_norm(small, 1.0)}
+
+
+@check(points=2)
+def by_global_norm(sub):
+    """clip_by_global_norm with c = 2 on three gradients of different shapes, above and below c."""
+    results = {}
+    for name, scale in (("large", 3.0), ("small", 0.05)):
+        clipped, norm = sub.clip_by_global_norm(_gradients(3, scale), 2.0)
+        results[f"{name}_global_norm"] = norm
+        for k, g in enumerate(clipped):
+            results[f"{name}_clipped_{k}"] = g
+    return results
+
+
+def _untouched(student, reference):
+    if student.get("inputs_unchanged", 0) != 1:
+        raise AssertionError("a clipping function changed the array(s) it was given: return new arrays "
+                             "instead of clipping in place.")
+    for key, expected in reference.items():
+        got = student.get(key)
+        if got is None or np.shape(got) != expected.shape or not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+            raise AssertionError(
+                f"`{key}` is wrong: an all-zero gradient must come back as zeros (no division by its "
+                "zero norm), and the functions must not modify their inputs.")
+
+
+@check(points=1, compare=_untouched)
+def zero_gradient_and_no_side_effects(sub):
+    """an all-zero gradient stays zero (no NaN); no input array is modified in place."""
+    gradients = _gradients(5, 10.0)
+    copies = [g.copy() for g in gradients]
+    sub.clip_by_value(gradients[0], 0.1)
+    sub.clip_by_norm(gradients[1], 0.1)
+    sub.clip_by_global_norm(gradients, 0.1)
+    unchanged = all(np.array_equal(a, b) for a, b in zip(gradients, copies))
+    zero = np.zeros((2, 3))
+    clipped, norm = sub.clip_by_global_norm([zero, zero[0]], 1.0)
+    return {"inputs_unchanged": int(unchanged), "zero_by_norm": sub.clip_by_norm(zero, 1.0),
+            "zero_by_global_norm": clipped[0], "zero_global_norm": norm}
