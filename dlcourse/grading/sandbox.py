@@ -1,14 +1,15 @@
 """Isolation of the child process that runs student code (Linux namespaces + rlimits).
 
-`enter(request)` is called by the child (`dlcourse.grading.child`) before it imports anything
-beyond the standard library -- unsharing a user namespace needs a single-threaded process, and
-numpy's BLAS starts threads. It gives the process:
+`enter(request)` is called by the child (`dlcourse.grading.child`) before it runs anything of the
+request -- unsharing a user namespace needs a single-threaded process: a fresh child calls it
+before importing numpy (whose BLAS starts threads), and a child forked by the zygote
+(`dlcourse.grading.zygote`) has one thread by construction. It gives the process:
 
 - a new user, mount, network and PID namespace (no network interface is up; the whole process
   tree dies with it);
 - a read-only view of every filesystem, with the course's solutions/ and graders/ and every
-  submission folder covered by empty tmpfs mounts, and a private writable tmpfs as the scratch
-  folder and working directory;
+  submission folder covered by empty tmpfs mounts (a hidden file, e.g. nbgrader's gradebook.db,
+  reads as empty), and a private writable tmpfs as the scratch folder and working directory;
 - a second, nested user namespace, so the student code holds no capability over those mounts
   and cannot unmount them;
 - resource limits: address space (memory), CPU seconds, file size, no core dumps.
