@@ -7,11 +7,14 @@ cache file and downloads it only with `download=True`. TensorFlow is imported on
 - `load_digits`: 8x8 handwritten digits, (n, 8, 8, 1) float32 in [0, 1]
 - `make_xor`, `make_two_moons`, `make_linearly_separable`: 2-D classification toy sets
 - `make_regression`: a 1-D regression curve
+- `make_shapes`, `SHAPE_CLASSES`: circles, squares and triangles with their (y1, x1, y2, x2)
+  boxes, for object detection
 - `load_mnist`, `DatasetNotFoundError`: MNIST from the Keras cache
 """
 
 from dlcourse.data.digits import load_digits
 from dlcourse.data.loaders import DatasetNotFoundError, default_keras_path, load_mnist
+from dlcourse.data.shapes import SHAPE_CLASSES, make_shapes
 from dlcourse.data.toy import make_linearly_separable, make_regression, make_two_moons, make_xor
 
 __all__ = [
@@ -20,6 +23,8 @@ __all__ = [
     "make_two_moons",
     "make_linearly_separable",
     "make_regression",
+    "make_shapes",
+    "SHAPE_CLASSES",
     "load_mnist",
     "DatasetNotFoundError",
     "default_keras_path",

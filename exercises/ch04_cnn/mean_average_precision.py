@@ -1,0 +1,77 @@
+# %% [markdown]
+"""Mean average precision (5 points)
+
+Detectors are compared by mean average precision (mAP) at IoU 0.5, the PASCAL VOC measure.
+Boxes are corners (y1, x1, y2, x2); IoU(A, B) = area(A intersect B) / area(A union B).
+
+1. Matching (one image, one class). Visit the detections by decreasing score (the lower index
+   first among equal scores). Each finds the ground-truth box it overlaps most (the first such
+   box among equal IoUs). If that IoU >= iou_threshold and that box is not matched yet, the
+   detection is a true positive (1) and the box becomes matched; otherwise it is a false
+   positive (0) -- a second detection of the same object counts as false.
+
+2. Average precision (one class, over all images). Rank all detections by decreasing score
+   (stable: ties keep their given order). After the k-th detection
+
+       precision_k = TP_k / k,        recall_k = TP_k / n_ground_truth
+
+   with TP_k the true positives among the first k. Interpolate: p_interp(k) = max over j >= k
+   of precision_j. Then (all-point interpolation, VOC 2010 onwards)
+
+       AP = sum_k (recall_k - recall_{k-1}) * p_interp(k),     recall_0 = 0.
+
+   AP is 0 when n_ground_truth is 0.
+
+3. mAP = the mean of AP over the classes that have at least one ground-truth box.
+
+Implement with numpy (the helper `_iou(boxes, gt_boxes)` below is given: the (n, m) IoU matrix):
+- `match_detections(boxes, scores, gt_boxes, iou_threshold=0.5)`: boxes (n, 4), scores (n,),
+  gt_boxes (m, 4) -> int array (n,) of 1 (true positive) / 0, in the input order.
+- `average_precision(scores, is_true_positive, n_ground_truth)` -> a float.
+- `mean_average_precision(detections, ground_truths, num_classes, iou_threshold=0.5)`:
+  detections a list with one (boxes (n_i, 4), labels (n_i,), scores (n_i,)) tuple per image,
+  ground_truths a list with one (boxes (m_i, 4), labels (m_i,)) tuple per image, labels in
+  0 .. num_classes - 1. Return (mAP, per_class_ap): per_class_ap a float array of shape
+  (num_classes,) with NaN for a class without ground truth.
+
+You may not use dlcourse.detection, sklearn.metrics, torchmetrics, pycocotools, TensorFlow,
+Keras or torch.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def _area(boxes):
+    return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+
+
+def _iou(boxes, gt_boxes):
+    """IoU matrix (n, m) of corner boxes (n, 4) against (m, 4)."""
+    top_left = np.maximum(boxes[:, None, :2], gt_boxes[None, :, :2])
+    bottom_right = np.minimum(boxes[:, None, 2:], gt_boxes[None, :, 2:])
+    intersection = np.prod(np.maximum(bottom_right - top_left, 0), axis=-1)
+    union = _area(boxes)[:, None] + _area(gt_boxes)[None, :] - intersection
+    return np.divide(intersection, union, out=np.zeros_like(intersection), where=union > 0)
+
+
+# %%
+def match_detections(boxes, scores, gt_boxes, iou_threshold=0.5):
+    """1 for each true positive, 0 for each false positive; int array of shape (n,)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def average_precision(scores, is_true_positive, n_ground_truth):
+    """VOC all-point interpolated AP of one class's detections; a float."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def mean_average_precision(detections, ground_truths, num_classes, iou_threshold=0.5):
+    """Return (mAP, per-class AP of shape (num_classes,), NaN where a class has no ground truth)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

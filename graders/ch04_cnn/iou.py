@@ -1,0 +1,49 @@
+"""Grader for ch04_cnn/iou."""
+
+import numpy as np
+
+from dlcourse.grading import check
+
+# Dotted names the submission may not use (checked statically on its source).
+FORBIDDEN = ("dlcourse.detection", "tensorflow", "keras", "torch", "torchvision")
+
+
+def _random_boxes(rng, n, size=20.0):
+    """n corner boxes with positive sides inside a size x size image."""
+    corners = rng.uniform(0, size, size=(n, 2, 2))
+    low, high = corners.min(axis=1), corners.max(axis=1)
+    return np.concatenate([low, high], axis=1)
+
+
+@check(points=1, visible=True)
+def iou_of_a_few_boxes(sub):
+    """[0, 0, 2, 2] against a shifted box (IoU 1/7), itself (1) and a far box (0)."""
+    return {"iou": sub.pairwise_iou([[0, 0, 2, 2]], [[1, 1, 3, 3], [0, 0, 2, 2], [5, 5, 6, 6]])}
+
+
+@check(points=2)
+def random_pairwise_iou(sub):
+    """A (7, 5) IoU matrix of random boxes, and a (1, 9) one."""
+    rng = np.random.default_rng(11)
+    a, b = _random_boxes(rng, 7), _random_boxes(rng, 5)
+    return {"iou_7x5": sub.pairwise_iou(a, b),
+            "iou_1x9": sub.pairwise_iou(a[:1], _random_boxes(rng, 9, size=5.0))}
+
+
+@check(points=1)
+def edge_cases(sub):
+    """Containment, touching edges, disjoint boxes and zero-area boxes (IoU 0 for an empty union)."""
+    a = np.array([[0, 0, 10, 10], [0, 0, 4, 4], [2, 2, 2, 2], [3, 3, 3, 8]], dtype=float)
+    b = np.array([[2, 2, 6, 6], [4, 0, 8, 4], [20, 20, 30, 30], [2, 2, 2, 2]], dtype=float)
+    return {"iou": sub.pairwise_iou(a, b), "area": sub.box_area(np.concatenate([a, b]))}
+
+
+@check(points=1)
+def centre_form(sub):
+    """corners_to_centers and centers_to_corners on random boxes, and box_area."""
+    rng = np.random.default_rng(5)
+    corners = _random_boxes(rng, 6)
+    centres = np.column_stack([rng.uniform(0, 20, (4, 2)), rng.uniform(0.5, 6, (4, 2))])
+    return {"centres": sub.corners_to_centers(corners),
+            "corners": sub.centers_to_corners(centres),
+            "area": sub.box_area(corners)}
