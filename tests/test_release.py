@@ -94,7 +94,7 @@ def test_every_exercise_is_consistent():
     assert course.exercises
     for exercise in course.exercises:
         checks = exercise.checks
-        assert any(c.visible for c in checks), exercise.id
+        assert 3 <= len(checks) <= 6 and any(c.visible for c in checks), exercise.id
         assert exercise.stated_points == exercise.max_score, (
             f"{exercise.id}: the prompt says {exercise.stated_points} points, the grader gives {exercise.max_score}")
         solution = exercise.solution.read_text()

@@ -9,9 +9,8 @@ import keras
 import numpy as np
 import pytest
 
-from dlcourse.grading.checks import checks_of, compare_results
-from dlcourse.grading.probe import load_module, load_namespace, run_probe
-from dlcourse.grading.release import stub_source
+from dlcourse.grading.checks import checks_of
+from dlcourse.grading.probe import load_module, load_namespace
 from dlcourse.sequence import (
     LSTMCell,
     SelfAttention,
@@ -176,30 +175,6 @@ def test_rnn_cell_layer_agrees_with_library_cell():
     for layer in layers:
         layer.set_weights(weights)
     np.testing.assert_allclose(_numpy(layers[0](x)), _numpy(layers[1](x)), rtol=1e-5, atol=1e-6)
-
-
-# --- graders: full marks for the solution, none for the stub (points and FORBIDDEN: test_release)
-
-
-@pytest.mark.parametrize("name", EXERCISES)
-def test_solution_scores_full_marks(name):
-    checks = checks_of(_grader(name))
-    assert 3 <= len(checks) <= 6 and any(c.visible for c in checks)
-    reference = _solution(name)
-    for chk in checks:
-        expected = run_probe(chk, reference)
-        fraction, feedback = compare_results(chk, run_probe(chk, reference), expected)
-        assert fraction == 1.0, f"{name}/{chk.name}: {feedback}"
-
-
-@pytest.mark.parametrize("name", EXERCISES)
-def test_stub_imports_and_scores_nothing(name, tmp_path):
-    path = tmp_path / f"{name}.py"
-    path.write_text(stub_source((ROOT / "solutions" / CHAPTER / f"{name}.py").read_text()))
-    stub = load_module(str(path), f"ch03_{name}_stub")
-    for chk in checks_of(_grader(name)):
-        with pytest.raises(NotImplementedError):
-            run_probe(chk, stub)
 
 
 def test_prompts_state_the_points_and_forbid_the_library():
