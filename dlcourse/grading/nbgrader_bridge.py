@@ -26,9 +26,11 @@ wrote in `.dlcourse-nbgrader.json` and only replaces files that still match.
 from __future__ import annotations
 
 import ast
+import concurrent.futures
 import dataclasses
 import hashlib
 import json
+import os
 import pathlib
 
 import nbformat
@@ -39,6 +41,7 @@ from dlcourse.grading.course import CHAPTERS, Course, CourseError, Exercise
 from dlcourse.grading.release import BEGIN
 
 MANIFEST = ".dlcourse-nbgrader.json"
+_graded_ahead: set[pathlib.Path] = set()  # submission folders whose notebooks were graded ahead
 SCHEMA = 3  # nbgrader's cell metadata schema version
 
 CONFIG = '''\
@@ -267,6 +270,7 @@ class SandboxGrade(NbGraderPreprocessor):
     course = Unicode("", help="The dlcourse course checkout (with solutions/ and graders/).").tag(config=True)
     memory_mb = Integer(4096, help="Memory limit of the sandboxed child, in MiB.").tag(config=True)
     timeout = Float(None, allow_none=True, help="Cap on every check's wall-clock limit, in seconds.").tag(config=True)
+    jobs = Integer(os.cpu_count() or 1, help="Notebooks of one submission graded in parallel.").tag(config=True)
 
     def preprocess(self, nb, resources):
         from dlcourse.grading.grade import Cache, grade_source, problem_report, task_for
@@ -287,6 +291,7 @@ class SandboxGrade(NbGraderPreprocessor):
         cache = Cache(course.root / ".dlcourse-cache")
         task = task_for(exercise, limits, cache)
         hide = [*course.hidden_paths, *private_paths(self._converter(), resources)]
+        self._grade_ahead(course, limits, cache, hide, resources)
         try:
             source = check_syntax(notebook_code(nb))
         except SubmissionProblem as problem:
@@ -300,6 +305,41 @@ class SandboxGrade(NbGraderPreprocessor):
             test = by_name.get(target[1]) if target else None
             cell.outputs = _cell_outputs(test, float(cell.metadata["nbgrader"]["points"]))
         return nb, resources
+
+    def _grade_ahead(self, course, limits, cache, hide, resources):
+        """On a submission's first notebook, grade all its notebooks in parallel into the cache.
+
+        nbgrader hands over one notebook at a time; grading the others ahead, from the submitted
+        folder, lets `jobs` children work at once. The result cache is keyed by the code graded,
+        so a notebook that nbgrader's sanitizing changes is simply graded again when its turn
+        comes: nothing graded ahead is trusted beyond its content.
+        """
+        from dlcourse.grading.grade import grade_source, task_for
+        from dlcourse.grading.sources import check_syntax, is_test_cell, notebook_code
+
+        converter = self._converter()
+        info = resources.get("nbgrader", {})
+        if converter is None or self.jobs < 2 or "student" not in info:
+            return
+        folder = pathlib.Path(converter.coursedir.format_path(
+            converter.coursedir.submitted_directory, info["student"], info["assignment"]))
+        if folder in _graded_ahead or not folder.is_dir():
+            return
+        _graded_ahead.add(folder)
+        work = []
+        for path in sorted(folder.glob("*.ipynb")):
+            try:
+                notebook = nbformat.read(path, as_version=4)
+                targets = {_test_target(c.source) for c in notebook.cells if is_test_cell(c)} - {None}
+                (exercise_id,) = {t[0] for t in targets}
+                task = task_for(course.exercise(exercise_id), limits, cache)
+                work.append((task, check_syntax(notebook_code(notebook))))
+            except Exception:  # noqa: BLE001 -- anything odd is graded (or refused) in its own turn
+                continue
+        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+            for future in [pool.submit(grade_source, task, source, limits, hide, cache) for task, source in work]:
+                if future.exception() is not None:
+                    self.log.warning("dlcourse could not grade ahead: %s", future.exception())
 
     def _converter(self):
         """nbgrader's converter (it knows the course folders): the exporter's parent."""
