@@ -8,9 +8,6 @@ notebooks, test by test.
 """
 
 import csv
-import json
-import pathlib
-import shutil
 import subprocess
 import sys
 

@@ -9,10 +9,14 @@ cache file and downloads it only with `download=True`. TensorFlow is imported on
 - `make_regression`: a 1-D regression curve
 - `make_shapes`, `SHAPE_CLASSES`: circles, squares and triangles with their (y1, x1, y2, x2)
   boxes, for object detection
+- `load_karate_club`, `KARATE_FACTIONS`: Zachary's karate club (from networkx) with its two
+  factions, as arrays or a TF-GNN GraphTensor
+- `make_cycles_and_trees`, `make_community_graphs`: small graph datasets for graph-level tasks
 - `load_mnist`, `DatasetNotFoundError`: MNIST from the Keras cache
 """
 
 from dlcourse.data.digits import load_digits
+from dlcourse.data.graphs import KARATE_FACTIONS, load_karate_club, make_community_graphs, make_cycles_and_trees
 from dlcourse.data.loaders import DatasetNotFoundError, default_keras_path, load_mnist
 from dlcourse.data.shapes import SHAPE_CLASSES, make_shapes
 from dlcourse.data.toy import make_linearly_separable, make_regression, make_two_moons, make_xor
@@ -25,6 +29,10 @@ __all__ = [
     "make_regression",
     "make_shapes",
     "SHAPE_CLASSES",
+    "load_karate_club",
+    "KARATE_FACTIONS",
+    "make_cycles_and_trees",
+    "make_community_graphs",
     "load_mnist",
     "DatasetNotFoundError",
     "default_keras_path",

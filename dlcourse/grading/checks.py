@@ -86,6 +86,9 @@ def compare_results(chk: Check, student: dict, reference: dict) -> tuple[float, 
             fraction = chk.compare(student, reference)
         except AssertionError as err:
             return 0.0, str(err) or f"{chk.name} did not hold."
+        except Exception as err:  # noqa: BLE001 -- a malformed result (shape, type, key) is the student's to fix
+            return 0.0, (f"your results could not be checked ({type(err).__name__}: {err}); "
+                         "check the shapes and types your functions return.")
         if fraction is None:
             return 1.0, ""
         fraction = float(np.clip(fraction, 0.0, 1.0))

@@ -1,0 +1,45 @@
+# %% [markdown]
+"""Kipf and Welling's GCN: symmetric normalisation and a two-layer node classifier (5 points)
+
+The GCN of Kipf and Welling adds self-loops and normalises the adjacency matrix symmetrically:
+
+    A~ = A + I,    D~[i, i] = sum_j A~[i, j],    A^ = D~^-1/2 A~ D~^-1/2
+
+One layer is
+
+    H' = sigma(A^ H W + b)
+
+and the two-layer node classifier of the paper is
+
+    Z = softmax(A^ ReLU(A^ X W0 + b0) W1 + b1)       (softmax over each row)
+
+A (N, N) is the adjacency matrix of an undirected graph (A[i, j] = 1 for an edge, symmetric,
+zero diagonal), X (N, F) the node features, W0 (F, hidden), b0 (hidden,), W1 (hidden, C),
+b1 (C,).
+
+Implement with numpy only:
+
+- `gcn_symmetric_layer(adjacency, h, w, b, activation)` -> sigma(A^ H W + b), shape (N, units);
+  `activation` is "relu" or None (identity);
+- `two_layer_gcn(adjacency, x, w0, b0, w1, b1)` -> Z, shape (N, C), rows summing to 1.
+  Compute the softmax stably (subtract each row's maximum before exp).
+
+You may not use dlcourse.gnn, tensorflow_gnn, keras, scipy or networkx.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def gcn_symmetric_layer(adjacency, h, w, b, activation="relu"):
+    """sigma(D~^-1/2 (A + I) D~^-1/2 H W + b), shape (N, units)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def two_layer_gcn(adjacency, x, w0, b0, w1, b1):
+    """softmax(A^ ReLU(A^ X W0 + b0) W1 + b1), shape (N, C)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

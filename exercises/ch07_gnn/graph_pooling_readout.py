@@ -1,0 +1,41 @@
+# %% [markdown]
+"""Graph-level readout: batching graphs and pooling node states (5 points)
+
+For a graph-level prediction, the node states h_v of a graph G are pooled into one vector
+with a permutation-invariant readout:
+
+    mean:  h_G = (1/|G|) sum_{v in G} h_v
+    max:   h_G = elementwise max_{v in G} h_v
+    sum:   h_G = sum_{v in G} h_v
+
+A mini-batch of graphs is one big graph, their disjoint union: the adjacency matrices become
+diagonal blocks of one matrix, the node features are stacked, and `graph_ids[v]` says which
+graph node v belongs to. A graph without nodes reads out as zeros.
+
+Implement with numpy only:
+
+- `batch_graphs(adjacencies, features)`: lists of G adjacency matrices (n_g, n_g) and feature
+  matrices (n_g, F) -> (adjacency (N, N) block diagonal, x (N, F), graph_ids int (N,)) with
+  N = sum n_g, the graphs in list order;
+- `readout(h, graph_ids, num_graphs, reduce)` -> (num_graphs, D) for reduce "mean", "max" or
+  "sum"; raise ValueError for anything else.
+
+You may not use dlcourse.gnn, tensorflow_gnn, keras, tensorflow or scipy.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def batch_graphs(adjacencies, features):
+    """Disjoint union: (block-diagonal adjacency (N, N), stacked features (N, F), graph_ids (N,))."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def readout(h, graph_ids, num_graphs, reduce="mean"):
+    """Pool node states per graph, shape (num_graphs, D); zeros for graphs without nodes."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

@@ -1,0 +1,47 @@
+# %% [markdown]
+"""GraphSAGE: mean and max-pool aggregators with L2 normalisation (6 points)
+
+GraphSAGE updates node v from its own state and an aggregate of its neighbours' states:
+
+    a_v  = AGG({h_u : u in N(v)})
+    h_v' = ReLU(h_v W_self + a_v W_neigh + b)          (= ReLU([h_v || a_v] W + b))
+    h_v' = h_v' / ||h_v'||_2                           (L2 normalisation of each row)
+
+with two aggregators:
+
+    mean:      a_v = (1 / |N(v)|) sum_{u in N(v)} h_u
+    max_pool:  a_v = elementwise max_{u in N(v)} ReLU(h_u W_pool + b_pool)
+
+N(v) = {u : A[v, u] != 0} (A is the (N, N) adjacency matrix, A[v, u] != 0 when u sends to
+v). A node without neighbours has a_v = 0 (for both aggregators), and a row h_v' that is all
+zeros stays zero after the normalisation (divide by max(||h_v'||, 1e-12)).
+
+Shapes: h (N, F), W_pool (F, P), b_pool (P,), W_self (F, D), W_neigh (F or P, D), b (D,).
+
+Implement with numpy only:
+
+- `aggregate(adjacency, h, aggregator, w_pool=None, b_pool=None)` -> a, shape (N, F) for
+  "mean", (N, P) for "max_pool"; raise ValueError for another aggregator;
+- `graphsage_layer(adjacency, h, w_self, w_neigh, b, aggregator, w_pool=None, b_pool=None,
+  normalize=True)` -> h', shape (N, D).
+
+You may not use dlcourse.gnn, tensorflow_gnn, keras or networkx.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def aggregate(adjacency, h, aggregator="mean", w_pool=None, b_pool=None):
+    """The neighbour aggregate a_v of every node, shape (N, F) or (N, P)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def graphsage_layer(adjacency, h, w_self, w_neigh, b, aggregator="mean", w_pool=None, b_pool=None,
+                    normalize=True):
+    """ReLU(h_v W_self + a_v W_neigh + b), L2-normalised per row; shape (N, D)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

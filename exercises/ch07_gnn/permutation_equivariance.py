@@ -1,0 +1,61 @@
+# %% [markdown]
+"""Permutation equivariance and invariance (6 points)
+
+A graph's node numbering is arbitrary. Renumbering the nodes with a permutation `perm` --
+new node i is old node perm[i] -- is the permutation matrix P with P[i, perm[i]] = 1, and
+turns (A, X) into
+
+    A_P = P A P^T,    X_P = P X          (A_P[i, j] = A[perm[i], perm[j]], X_P[i] = X[perm[i]])
+
+A node-level function f(A, X) -> (N, D) must be permutation EQUIVARIANT,
+
+    f(P A P^T, P X) = P f(A, X),
+
+and a graph-level function g(A, X) -> (D,) permutation INVARIANT,
+
+    g(P A P^T, P X) = g(A, X).
+
+Implement with numpy only:
+
+- `permutation_matrix(perm)` -> P, float (N, N), with P[i, perm[i]] = 1;
+- `permute_graph(adjacency, x, perm)` -> the tuple (P A P^T, P X);
+- `is_equivariant(f, adjacency, x, perm, atol=1e-8)` -> True when f(P A P^T, P X) equals
+  P f(A, X) within `atol` (absolute difference), else False;
+- `is_invariant(g, adjacency, x, perm, atol=1e-8)` -> True when g(P A P^T, P X) equals
+  g(A, X) within `atol`, else False.
+
+`f` and `g` are given Python functions of (adjacency, x) returning numpy arrays.
+
+You may not use dlcourse.gnn, tensorflow_gnn, keras or networkx.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def permutation_matrix(perm):
+    """P with P[i, perm[i]] = 1, shape (N, N)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def permute_graph(adjacency, x, perm):
+    """(P A P^T, P X)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def is_equivariant(f, adjacency, x, perm, atol=1e-8):
+    """Whether f(P A P^T, P X) == P f(A, X) within atol."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %%
+def is_invariant(g, adjacency, x, perm, atol=1e-8):
+    """Whether g(P A P^T, P X) == g(A, X) within atol."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

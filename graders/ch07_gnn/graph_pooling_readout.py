@@ -1,0 +1,51 @@
+"""Grader for ch07_gnn/graph_pooling_readout."""
+
+import numpy as np
+
+from dlcourse.grading import check
+
+# Dotted names the submission may not use (checked statically on its source).
+FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "scipy")
+
+
+@check(points=1, visible=True)
+def readout_of_two_small_graphs(sub):
+    """mean, max and sum over graphs {0, 1} and {2}."""
+    h = np.array([[1.0, -2.0], [3.0, 0.0], [-1.0, 5.0]])
+    ids = np.array([0, 0, 1])
+    return {reduce: sub.readout(h, ids, 2, reduce) for reduce in ("mean", "max", "sum")}
+
+
+@check(points=1)
+def batching_three_graphs(sub):
+    """batch_graphs on a triangle, a single node and a path of 3."""
+    triangle = np.ones((3, 3)) - np.eye(3)
+    single = np.zeros((1, 1))
+    path = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float)
+    rng = np.random.default_rng(2)
+    features = [rng.normal(size=(3, 2)), rng.normal(size=(1, 2)), rng.normal(size=(3, 2))]
+    a, x, ids = sub.batch_graphs([triangle, single, path], features)
+    return {"adjacency": a, "x": x, "graph_ids": ids}
+
+
+@check(points=2)
+def shuffled_nodes_and_an_empty_graph(sub):
+    """readout over shuffled graph ids with a graph (id 3) that has no nodes; negative states."""
+    rng = np.random.default_rng(4)
+    h = rng.normal(size=(11, 3)) - 2.0
+    ids = rng.permutation(np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 4, 4]))
+    return {reduce: sub.readout(h, ids, 5, reduce) for reduce in ("mean", "max", "sum")}
+
+
+def _raised(student, reference):
+    if student["raised"] != 1:
+        raise AssertionError("readout should raise ValueError for an unknown reduce.")
+
+
+@check(points=1, compare=_raised)
+def unknown_reduce(sub):
+    try:
+        sub.readout(np.ones((2, 2)), np.array([0, 0]), 1, "median")
+    except ValueError:
+        return {"raised": 1}
+    return {"raised": 0}

@@ -1,0 +1,83 @@
+# %% [markdown]
+"""Edge-level prediction heads, binary cross-entropy and ROC AUC (6 points)
+
+For link prediction a GNN gives node states h_v, and a head scores a candidate edge (u, v):
+
+    dot product:    s_uv = h_u . h_v
+    concatenation:  s_uv = ReLU([h_u || h_v] W1 + b1) w2 + b2      ([a || b]: concatenation)
+
+The score is a logit: P(edge) = sigmoid(s) = 1 / (1 + exp(-s)). Training minimises the binary
+cross-entropy over the pairs, with labels y in {0, 1}:
+
+    BCE = -(1/M) sum_m [ y_m log sigmoid(s_m) + (1 - y_m) log(1 - sigmoid(s_m)) ]
+
+Compute it stably from the logits: -log sigmoid(s) = log(1 + exp(-s)) = max(-s, 0) +
+log(1 + exp(-|s|)), and -log(1 - sigmoid(s)) = -log sigmoid(-s).
+
+Edges are ranked by score, so the metric is the area under the ROC curve, the probability
+that a random positive pair scores higher than a random negative pair (ties count 1/2):
+
+    AUC = (1 / (P N)) sum_{i positive} sum_{j negative} ( [s_i > s_j] + 0.5 [s_i = s_j] )
+
+Shapes: h (N, D); pairs int (M, 2), row m = (u, v); W1 (2D, H), b1 (H,), w2 (H,), b2 a float.
+
+Implement with numpy only:
+
+- `dot_product_scores(h, pairs)` -> (M,);
+- `concat_mlp_scores(h, pairs, w1, b1, w2, b2)` -> (M,);
+- `binary_cross_entropy(labels, logits)` -> a float;
+- `roc_auc(labels, scores)` -> a float.
+
+You may not use dlcourse.gnn, tensorflow_gnn, keras, tensorflow or sklearn.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def dot_product_scores(h, pairs):
+    """s_uv = h_u . h_v for every row (u, v) of pairs, shape (M,)."""
+    ### BEGIN SOLUTION
+    h = np.asarray(h, dtype=float)
+    pairs = np.asarray(pairs, dtype=int)
+    return np.sum(h[pairs[:, 0]] * h[pairs[:, 1]], axis=1)
+    ### END SOLUTION
+
+
+# %%
+def concat_mlp_scores(h, pairs, w1, b1, w2, b2):
+    """s_uv = ReLU([h_u || h_v] W1 + b1) w2 + b2, shape (M,)."""
+    ### BEGIN SOLUTION
+    h = np.asarray(h, dtype=float)
+    pairs = np.asarray(pairs, dtype=int)
+    joined = np.concatenate([h[pairs[:, 0]], h[pairs[:, 1]]], axis=1)
+    return np.maximum(joined @ w1 + b1, 0.0) @ w2 + b2
+    ### END SOLUTION
+
+
+# %%
+def binary_cross_entropy(labels, logits):
+    """Mean binary cross-entropy of sigmoid(logits) against labels, computed stably."""
+    ### BEGIN SOLUTION
+    y = np.asarray(labels, dtype=float)
+    s = np.asarray(logits, dtype=float)
+
+    def neg_log_sigmoid(z):
+        return np.maximum(-z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+    return float(np.mean(y * neg_log_sigmoid(s) + (1 - y) * neg_log_sigmoid(-s)))
+    ### END SOLUTION
+
+
+# %%
+def roc_auc(labels, scores):
+    """P(score of a random positive > score of a random negative), ties counting 1/2."""
+    ### BEGIN SOLUTION
+    y = np.asarray(labels).astype(bool)
+    s = np.asarray(scores, dtype=float)
+    positive, negative = s[y], s[~y]
+    greater = (positive[:, None] > negative[None, :]).sum()
+    ties = (positive[:, None] == negative[None, :]).sum()
+    return float((greater + 0.5 * ties) / (positive.size * negative.size))
+    ### END SOLUTION

@@ -1,0 +1,70 @@
+# %% [markdown]
+"""Transductive and inductive splits of one graph (5 points)
+
+The nodes of a graph are not independent samples, so a split says what the model may see.
+
+Transductive: the whole graph (all features, all edges) is used for training and testing;
+only the LABELS are split, with boolean masks over the nodes. Shuffle the nodes with the
+generator (`order = rng.permutation(N)`), then the first n_train = round(train_fraction * N)
+of the shuffled nodes are training nodes, the next n_val = round(validation_fraction * N) are
+validation nodes, the rest are test nodes.
+
+Inductive: the graph is cut into independent subgraphs, one per split, and every edge between
+two different splits is removed, so test nodes are never seen during training (not even as
+neighbours). Given `split` (N,) with values 0 (train), 1 (validation), 2 (test), subgraph s
+holds the nodes {v : split[v] = s} in increasing order, the rows and columns of A for those
+nodes, and their feature rows.
+
+Implement with numpy only:
+
+- `transductive_masks(num_nodes, train_fraction, validation_fraction, rng)` -> the tuple
+  (train_mask, validation_mask, test_mask) of bool arrays (N,);
+- `inductive_subgraphs(adjacency, x, split)` -> a list of three tuples (nodes, A_s, X_s), for
+  s = 0, 1, 2: nodes int (n_s,), A_s (n_s, n_s), X_s (n_s, F);
+- `removed_edges(adjacency, split)` -> the number of non-zero entries A[i, j] with
+  split[i] != split[j] (the directed edges the inductive split drops), an int.
+
+You may not use dlcourse.gnn, tensorflow_gnn, networkx or sklearn.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def transductive_masks(num_nodes, train_fraction, validation_fraction, rng):
+    """(train_mask, validation_mask, test_mask), disjoint bool arrays (N,) covering all nodes."""
+    ### BEGIN SOLUTION
+    order = rng.permutation(num_nodes)
+    n_train = int(round(train_fraction * num_nodes))
+    n_val = int(round(validation_fraction * num_nodes))
+    masks = [np.zeros(num_nodes, dtype=bool) for _ in range(3)]
+    masks[0][order[:n_train]] = True
+    masks[1][order[n_train:n_train + n_val]] = True
+    masks[2][order[n_train + n_val:]] = True
+    return tuple(masks)
+    ### END SOLUTION
+
+
+# %%
+def inductive_subgraphs(adjacency, x, split):
+    """[(nodes, A_s, X_s) for s in 0, 1, 2]: the induced subgraph of each split."""
+    ### BEGIN SOLUTION
+    a = np.asarray(adjacency)
+    x = np.asarray(x)
+    split = np.asarray(split)
+    parts = []
+    for s in range(3):
+        nodes = np.flatnonzero(split == s)
+        parts.append((nodes, a[np.ix_(nodes, nodes)], x[nodes]))
+    return parts
+    ### END SOLUTION
+
+
+# %%
+def removed_edges(adjacency, split):
+    """Number of non-zero A[i, j] with split[i] != split[j]."""
+    ### BEGIN SOLUTION
+    split = np.asarray(split)
+    return int(np.sum((np.asarray(adjacency) != 0) & (split[:, None] != split[None, :])))
+    ### END SOLUTION
