@@ -80,8 +80,9 @@ def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs
     from dlcourse.grading.submissions import discover
 
     the_course = Course.find(course)
-    outputs = [pathlib.Path(p).resolve().parent for p in (json_path, csv_path) if p]
-    outputs += [pathlib.Path(p).resolve() for p in (feedback_dir, gradescope_dir) if p]
+    # Earlier reports (other students' scores) are hidden from student code: the report files
+    # and folders themselves, never the folders around them (that could be /tmp or $HOME).
+    outputs = [pathlib.Path(p).resolve() for p in (json_path, csv_path, feedback_dir, gradescope_dir) if p]
     cache = Cache(None if no_cache else the_course.root / ".dlcourse-cache")
     with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as workdir:
         submissions = discover(list(paths), pathlib.Path(workdir))

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import pathlib
 import shutil
 import tarfile
 import zipfile
@@ -145,3 +146,21 @@ def test_isolation_is_reported_even_when_the_import_fails(tmp_path):
     report = grade(course, discover([str(tmp_path / "sub")], tmp_path), Limits(), Cache(None))
     assert report["submissions"][0]["score"] == 0
     assert report["isolation"].startswith("namespaces")
+
+
+def test_a_report_written_into_the_temp_folder_does_not_hide_the_sandbox_scratch(tmp_path):
+    """--json /tmp/report.json once hid all of /tmp (where children keep their scratch)."""
+    import tempfile
+    import uuid
+
+    submission = tmp_path / "sub" / "ch01_perceptron"
+    submission.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / f"{TARGET}.py", submission)
+    report = pathlib.Path(tempfile.gettempdir()) / f"dlcourse-report-{uuid.uuid4().hex}.json"
+    try:
+        proc = run_cli("grade", tmp_path / "sub", "-c", "ch01_perceptron", "--no-cache", "--json", report)
+        assert proc.returncode == 0, proc.stderr
+        (sub,) = json.loads(report.read_text())["submissions"]
+        assert by_id(sub)[TARGET]["score"] == by_id(sub)[TARGET]["max_score"]
+    finally:
+        report.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ import ctypes
 import os
 import resource
 import signal
+import sys
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -98,6 +99,14 @@ def _readonly_everything():
             pass  # e.g. a mount hidden below another; its parent is read-only already
 
 
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _covers(folder, path) -> bool:
+    folder, path = os.path.realpath(folder), os.path.realpath(path)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _isolate_filesystem(hide, scratch):
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _readonly_everything()
@@ -106,6 +115,8 @@ def _isolate_filesystem(hide, scratch):
     except OSError:
         pass  # the outer /proc stays; other users' processes are still not ptrace-able
     for path in hide:
+        if _covers(path, scratch) or _covers(path, sys.prefix) or _covers(path, _PACKAGE):
+            continue  # hiding it would hide the child's own scratch folder or Python itself
         if os.path.isdir(path):
             _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0555")
         elif os.path.isfile(path):  # e.g. nbgrader's gradebook.db: it reads as empty

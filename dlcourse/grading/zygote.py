@@ -86,7 +86,12 @@ def _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child):
         try:
             child.run(result_fd)
         except BaseException:  # noqa: BLE001 -- whatever happened, the waiter reports the status
+            import traceback
+
+            traceback.print_exc()  # into the log, as a fresh child's interpreter would
             code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
         os._exit(code)
     for fd in (stdin_fd, result_fd, log_fd):
         os.close(fd)
