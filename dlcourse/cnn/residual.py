@@ -1,0 +1,128 @@
+"""The residual block of ResNet: two convolutions plus a shortcut.
+
+Chapter 4 ("convolutional neural networks").
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from dlcourse.cnn.convolution import Conv2D, _pair_of_ints
+from dlcourse.training.normalization import BatchNormalization
+
+__all__ = ["ResidualBlock"]
+
+
+@keras.saving.register_keras_serializable(package="dlcourse")
+class ResidualBlock(keras.layers.Layer):
+    """A residual block (He et al., 2016): the layers learn a residual F(x) added to x.
+
+        F(x) = BN(conv2(ReLU(BN(conv1(x)))))
+        y    = ReLU(F(x) + shortcut(x))
+
+    conv1 is a kernel_size convolution with the block's stride, conv2 one with stride 1, both
+    "same" padded and without bias (batch normalization's beta takes its place). The shortcut
+    is the identity when the shape is kept; when the stride is not 1 or the channels change,
+    it is a projection: a 1x1 convolution with the block's stride, followed by batch
+    normalization. Because the gradient flows unchanged through the identity, very deep stacks
+    of such blocks still train.
+
+    Sublayers, in the order of `get_weights()`: conv1 (kernel), bn1 (gamma, beta, moving mean,
+    moving variance), conv2, bn2, then -- with a projection -- shortcut_conv and shortcut_bn.
+
+    Args:
+        filters: output channels, a positive integer.
+        kernel_size: kernel of the two main convolutions, an int or a pair. Defaults to 3.
+        strides: stride of conv1 and of the projection. Defaults to 1.
+        projection: True or False to force a projection shortcut or the identity; None (the
+            default) uses a projection exactly when the shape changes.
+        momentum, epsilon: of the batch normalizations.
+        kernel_initializer: initializer of the convolution kernels. Defaults to "he_normal".
+        **kwargs: base layer arguments.
+
+    Call arguments:
+        inputs: a tensor of shape (batch, height, width, c_in).
+        training: True to normalise with batch statistics (and update the moving ones).
+
+    Returns:
+        A tensor of shape (batch, ceil(height / strides), ceil(width / strides), filters).
+
+    Example:
+
+    >>> block = ResidualBlock(8, strides=2)
+    >>> tuple(block(keras.ops.zeros((2, 6, 6, 4))).shape), block.uses_projection
+    ((2, 3, 3, 8), True)
+    """
+
+    def __init__(self, filters, kernel_size=3, strides=1, projection=None, momentum=0.99, epsilon=1e-3,
+                 kernel_initializer="he_normal", **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
+            raise ValueError(f"filters must be a positive integer, got {filters!r}.")
+        if projection not in (None, True, False):
+            raise ValueError(f"projection must be True, False or None (automatic), got {projection!r}.")
+        self.filters = filters
+        self.kernel_size = _pair_of_ints(kernel_size, "kernel_size")
+        self.strides = _pair_of_ints(strides, "strides")
+        self.projection = projection
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        conv = dict(padding="same", use_bias=False, kernel_initializer=kernel_initializer)
+        norm = dict(momentum=momentum, epsilon=epsilon)
+        self.conv1 = Conv2D(filters, self.kernel_size, strides=self.strides, name="conv1", **conv)
+        self.bn1 = BatchNormalization(name="bn1", **norm)
+        self.conv2 = Conv2D(filters, self.kernel_size, name="conv2", **conv)
+        self.bn2 = BatchNormalization(name="bn2", **norm)
+        self.shortcut_conv = self.shortcut_bn = None
+        self.uses_projection = None
+
+    def build(self, input_shape):
+        if len(input_shape) != 4 or input_shape[-1] is None:
+            raise ValueError(
+                f"ResidualBlock needs inputs of shape (batch, height, width, channels), got {tuple(input_shape)}."
+            )
+        shape_changes = input_shape[-1] != self.filters or self.strides != (1, 1)
+        if self.projection is False and shape_changes:
+            raise ValueError(
+                f"projection=False needs the block to keep the input's shape, but it maps {input_shape[-1]} "
+                f"channels to {self.filters} with strides {self.strides}; use projection=None."
+            )
+        self.uses_projection = shape_changes if self.projection is None else self.projection
+        self.conv1.build(input_shape)
+        hidden = self.conv1.compute_output_shape(input_shape)
+        self.bn1.build(hidden)
+        self.conv2.build(hidden)
+        self.bn2.build(hidden)
+        if self.uses_projection:
+            self.shortcut_conv = Conv2D(
+                self.filters, 1, strides=self.strides, use_bias=False,
+                kernel_initializer=self.kernel_initializer, name="shortcut_conv",
+            )
+            self.shortcut_bn = BatchNormalization(momentum=self.momentum, epsilon=self.epsilon, name="shortcut_bn")
+            self.shortcut_conv.build(input_shape)
+            self.shortcut_bn.build(hidden)
+
+    def call(self, inputs, training=None):
+        residual = ops.relu(self.bn1(self.conv1(inputs), training=training))
+        residual = self.bn2(self.conv2(residual), training=training)
+        shortcut = inputs
+        if self.uses_projection:
+            shortcut = self.shortcut_bn(self.shortcut_conv(inputs), training=training)
+        return ops.relu(residual + shortcut)
+
+    def compute_output_shape(self, input_shape):
+        return self.conv1.compute_output_shape(input_shape)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "projection": self.projection,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        }

@@ -1,0 +1,41 @@
+# %% [markdown]
+"""2-D convolution with loops: stride and padding (7 points)
+
+A convolutional layer slides a kernel over the image. Images are channels-last, a batch x of
+shape (N, H, W, C_in); the kernel k has shape (KH, KW, C_in, C_out) (Keras' layout) and the
+bias b shape (C_out,). Like every deep-learning library we compute the cross-correlation (the
+kernel is not flipped). Output pixel (i, j) of channel o of image n is
+
+    y[n, i, j, o] = b[o] + sum_{u < KH, v < KW, c < C_in} x_pad[n, i*s + u, j*s + v, c] * k[u, v, c, o]
+
+where s is the stride and x_pad is x with zero padding around the height and width axes
+(never the batch or channel axes). With P_before + P_after padding pixels on an axis of
+length L, the output length is
+
+    out = floor((L + P_before + P_after - K) / s) + 1
+
+`padding` is one of
+- "valid": no padding;
+- an integer p >= 0: p zeros on every side (before and after, on both axes);
+- "same": TensorFlow's rule, per axis: out = ceil(L / s), total padding
+  P = max((out - 1) * s + K - L, 0), split as P_before = P // 2 and P_after = P - P_before
+  (the extra pixel goes after). With s = 1 the output has the input's size.
+
+Implement `conv2d_naive(x, kernel, bias, stride, padding)` with numpy. Loops over the output
+pixels (i, j) are fine -- that is the point of this exercise; inside the loop, sum over the
+receptive field with numpy (e.g. `np.tensordot` or `np.einsum`). `stride` is one integer used
+for both axes. `bias` may be None (no bias). Return a float array of shape
+(N, out_height, out_width, C_out).
+
+You may not use keras, tensorflow, scipy, torch or dlcourse.cnn.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
+    """Return y = conv(x, kernel) + bias, shape (N, out_height, out_width, C_out)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

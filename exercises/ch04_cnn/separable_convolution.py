@@ -1,0 +1,71 @@
+# %% [markdown]
+"""Depthwise-separable convolution and its parameter count (6 points)
+
+A standard convolution mixes space and channels in one step. MobileNet and Xception factor it
+into two cheaper steps. Images are channels-last, x of shape (N, H, W, C_in).
+
+1. Depthwise convolution: each input channel c is convolved with its own M kernels
+   (M = depth multiplier); channels are not mixed. The depthwise kernel dk has shape
+   (KH, KW, C_in, M); output channel number c * M + q (q < M) is
+
+       z[n, i, j, c*M + q] = sum_{u < KH, v < KW} x_pad[n, i*s + u, j*s + v, c] * dk[u, v, c, q]
+
+   with stride s and x_pad = x with p zeros on every side of the height and width axes, so
+   z has shape (N, oh, ow, C_in * M) with oh = floor((H + 2p - KH) / s) + 1 (likewise ow).
+2. Pointwise convolution: a 1x1 convolution, i.e. a dense layer applied to every pixel, with
+   kernel pk of shape (1, 1, C_in * M, C_out) and bias b of shape (C_out,):
+
+       y[n, i, j, o] = b[o] + sum_r z[n, i, j, r] * pk[0, 0, r, o]
+
+Parameter counts (biases only if use_bias):
+
+    standard convolution:  KH * KW * C_in * C_out + C_out
+    separable convolution: KH * KW * C_in * M + C_in * M * C_out + C_out
+
+Implement with numpy (Keras' weight layouts, so your results match
+keras.layers.SeparableConv2D):
+1. `depthwise_conv2d(x, depthwise_kernel, stride, padding)` -> z;
+2. `pointwise_conv2d(z, pointwise_kernel, bias)` -> y (`bias` may be None);
+3. `separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias, stride, padding)` -> y;
+4. `conv_param_count(kh, kw, c_in, c_out, use_bias)` and
+   `separable_param_count(kh, kw, c_in, c_out, depth_multiplier, use_bias)` -> ints.
+
+`stride` and `padding` (p >= 0) are integers used for both axes. Loops over output pixels or
+channels are fine.
+
+You may not use keras, tensorflow, scipy, torch or dlcourse.cnn.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def depthwise_conv2d(x, depthwise_kernel, stride=1, padding=0):
+    """Return z of shape (N, oh, ow, C_in * M)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def pointwise_conv2d(z, pointwise_kernel, bias=None):
+    """Return y of shape (N, oh, ow, C_out)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, stride=1, padding=0):
+    """Return y of shape (N, oh, ow, C_out): depthwise, then pointwise."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def conv_param_count(kh, kw, c_in, c_out, use_bias=True):
+    """Parameters of a standard convolution."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def separable_param_count(kh, kw, c_in, c_out, depth_multiplier=1, use_bias=True):
+    """Parameters of a depthwise-separable convolution."""
+    # YOUR CODE HERE
+    raise NotImplementedError()

@@ -1,0 +1,66 @@
+"""Grader for ch04_cnn/conv2d_backward."""
+
+import numpy as np
+
+from dlcourse.grading import check
+
+# Dotted names the submission may not use (checked statically on its source).
+FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "scipy", "autograd", "jax", "torch")
+
+
+def _gradients(sub, seed, x_shape, kernel_shape, stride, padding):
+    rng = np.random.default_rng(seed)
+    x, kernel = rng.normal(size=x_shape), rng.normal(size=kernel_shape)
+    oh = (x_shape[1] + 2 * padding - kernel_shape[0]) // stride + 1
+    ow = (x_shape[2] + 2 * padding - kernel_shape[1]) // stride + 1
+    dy = rng.normal(size=(x_shape[0], oh, ow, kernel_shape[3]))
+    dx, dkernel, dbias = sub.conv2d_backward(dy, x, kernel, stride, padding)
+    return {"dx": dx, "dkernel": dkernel, "dbias": dbias}
+
+
+_HINTS = {
+    "dx": "every input pixel collects kernel * dy from each output pixel that read it (add up with +=); "
+          "drop the padded border at the end.",
+    "dkernel": "dkernel[u, v, c, o] sums x_pad[n, i*s + u, j*s + v, c] * dy[n, i, j, o] over n, i and j.",
+    "dbias": "dbias[o] sums dy[n, i, j, o] over the batch, height and width.",
+}
+
+
+def _gradients_ok(student, reference):
+    for key, expected in reference.items():
+        got = student.get(key)
+        if got is None:
+            raise AssertionError(f"`{key}` is missing: return the tuple (dx, dkernel, dbias).")
+        got = np.asarray(got, dtype=float)
+        if got.shape != expected.shape:
+            raise AssertionError(f"`{key}` has shape {got.shape}, expected {expected.shape}.")
+        close = np.isclose(got, expected, rtol=1e-5, atol=1e-6)
+        if not close.all():
+            raise AssertionError(
+                f"`{key}` differs from the expected gradient in {int((~close).sum())} of {close.size} entries: "
+                f"{_HINTS[key]}"
+            )
+
+
+@check(points=1, visible=True, compare=_gradients_ok)
+def single_image(sub):
+    """one 4x4 image with 1 channel, a 2x2 kernel to 2 channels, stride 1, no padding."""
+    return _gradients(sub, 0, (1, 4, 4, 1), (2, 2, 1, 2), 1, 0)
+
+
+@check(points=1, compare=_gradients_ok)
+def batch_and_channels(sub):
+    """a batch of 3 images with 4 channels, a 3x2 kernel to 5 channels, stride 1, no padding."""
+    return _gradients(sub, 1, (3, 6, 5, 4), (3, 2, 4, 5), 1, 0)
+
+
+@check(points=2, compare=_gradients_ok)
+def stride_and_padding(sub):
+    """stride 2 with padding 1 on 7x6 images (the last row is never read), 2 channels to 3."""
+    return _gradients(sub, 2, (2, 7, 6, 2), (3, 3, 2, 3), 2, 1)
+
+
+@check(points=1, compare=_gradients_ok)
+def overlapping_fields_and_wide_padding(sub):
+    """a 5x5 kernel with stride 1 and padding 2 ("same" size): every input pixel is read up to 25 times."""
+    return _gradients(sub, 3, (2, 6, 6, 3), (5, 5, 3, 2), 1, 2)

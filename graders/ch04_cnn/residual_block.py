@@ -1,0 +1,103 @@
+"""Grader for ch04_cnn/residual_block.
+
+Each probe builds the student's block, sets every sublayer's weights from a seeded generator
+(kernels and batch-normalization statistics), and returns the block's outputs, so the student's
+results are compared with the reference's on the same weights.
+"""
+
+import numpy as np
+
+from dlcourse.grading import check
+
+# Dotted names the submission may not use (checked statically on its source).
+FORBIDDEN = ("dlcourse.cnn", "keras.applications", "torch")
+
+
+def _set(layer, name, weights):
+    found = [tuple(w.shape) for w in layer.get_weights()]
+    expected = [w.shape for w in weights]
+    if found != expected:
+        raise AssertionError(
+            f"`{name}` has weights of shapes {found}, expected {expected} (convolutions without bias, "
+            "batch normalization with gamma, beta, moving mean and variance)."
+        )
+    layer.set_weights(weights)
+
+
+def _block(sub, seed, c_in, filters, strides, size=6):
+    """The student's block, built for (batch, size, size, c_in), with seeded weights set."""
+    rng = np.random.default_rng(seed)
+    block = sub.ResidualBlock(filters, strides=strides)
+    block.build((None, size, size, c_in))
+    projection = c_in != filters or strides != 1
+    kernels = {"conv1": (3, 3, c_in, filters), "conv2": (3, 3, filters, filters)}
+    if projection:
+        kernels["shortcut_conv"] = (1, 1, c_in, filters)
+    for name, shape in kernels.items():
+        layer = getattr(block, name, None)
+        if layer is None:
+            raise AssertionError(f"the block has no sublayer `{name}`; create it in build().")
+        _set(layer, name, [rng.normal(size=shape).astype("float32") / np.sqrt(np.prod(shape[:3]))])
+    for name in ("bn1", "bn2") + (("shortcut_bn",) if projection else ()):
+        layer = getattr(block, name, None)
+        if layer is None:
+            raise AssertionError(f"the block has no sublayer `{name}`; create it in build().")
+        _set(layer, name, [
+            rng.uniform(0.5, 1.5, filters).astype("float32"),  # gamma
+            rng.normal(0, 0.5, filters).astype("float32"),  # beta
+            rng.normal(0, 0.3, filters).astype("float32"),  # moving mean
+            rng.uniform(0.5, 1.5, filters).astype("float32"),  # moving variance
+        ])
+    if not projection and (getattr(block, "shortcut_conv", None) is not None):
+        raise AssertionError("with c_in == filters and strides == 1 the shortcut is the identity: "
+                             "set shortcut_conv and shortcut_bn to None.")
+    return block
+
+
+def _images(seed, shape):
+    return np.random.default_rng(seed).normal(size=shape).astype("float32")
+
+
+@check(points=1, visible=True, rtol=1e-4, atol=1e-5)
+def identity_shortcut_inference(sub):
+    """4 -> 4 channels, stride 1 (identity shortcut), inference mode, on a (2, 6, 6, 4) batch."""
+    block = _block(sub, 0, 4, 4, 1)
+    return {"y": block(_images(1, (2, 6, 6, 4)), training=False)}
+
+
+@check(points=2, rtol=1e-4, atol=1e-5)
+def projection_shortcut_inference(sub):
+    """3 -> 5 channels, stride 1 (1x1 projection shortcut), inference mode."""
+    block = _block(sub, 2, 3, 5, 1)
+    return {"y": block(_images(3, (2, 6, 6, 3)), training=False)}
+
+
+@check(points=1, rtol=1e-4, atol=1e-5)
+def strided_block(sub):
+    """4 -> 8 channels with stride 2 on odd-sized (7 x 7) images: output (2, 4, 4, 8)."""
+    block = _block(sub, 4, 4, 8, 2, size=7)
+    return {"y": block(_images(5, (2, 7, 7, 4)), training=False)}
+
+
+@check(points=1, rtol=1e-4, atol=1e-4)
+def training_mode(sub):
+    """training=True normalises with batch statistics; the next inference call uses the updated moving ones."""
+    block = _block(sub, 6, 3, 3, 1)
+    x = _images(7, (4, 5, 5, 3))
+    return {"y_training": block(x, training=True), "y_inference_after": block(x, training=False)}
+
+
+@check(points=1, rtol=1e-4, atol=1e-5)
+def config_round_trip(sub):
+    """from_config(get_config()) makes a block with the same filters and strides (same output on copied weights)."""
+    block = _block(sub, 8, 2, 4, 2)
+    config = block.get_config()
+    for key in ("filters", "strides"):
+        if key not in config:
+            raise AssertionError(f"get_config() must include `{key}`, so that from_config can rebuild the block.")
+    clone = type(block).from_config(config)
+    x = _images(9, (1, 6, 6, 2))
+    clone.build(x.shape)
+    clone.set_weights(block.get_weights())
+    return {"filters": config["filters"], "strides": np.asarray(config["strides"]).ravel()[:1],
+            "y": clone(x, training=False)}

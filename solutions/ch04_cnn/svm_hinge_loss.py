@@ -1,0 +1,45 @@
+# %% [markdown]
+"""Multi-class SVM loss and its gradient, vectorized (5 points)
+
+A linear classifier scores C classes for each flattened image: with the N images as the rows
+of X (shape (N, D); a column of ones is already appended for the bias) and weights W of shape
+(D, C), the scores are S = X W, shape (N, C). The multi-class SVM (hinge) loss wants the
+correct class's score s_{y_i} to beat every other score s_j by at least the margin Delta:
+
+    L_i = sum_{j != y_i} max(0, s_ij - s_{i, y_i} + Delta)
+    L   = 1/N sum_i L_i + lambda * ||W||^2,     ||W||^2 = sum_{d, j} W[d, j]^2
+
+The gradient with respect to the scores: a class j != y_i with a positive margin
+(s_ij - s_{i, y_i} + Delta > 0) gets dL_i/ds_ij = 1, the correct class gets minus the number of
+such classes, every other entry 0. Then
+
+    dL/dW = X^T G / N + 2 lambda W,     G[i, j] = dL_i/ds_ij
+
+Implement `svm_loss(W, X, y, reg, delta)` with numpy WITHOUT loops over samples or classes
+(vectorized: build the (N, C) margin matrix at once). y holds the integer labels, shape (N,);
+reg is lambda. Return the tuple (loss, dW): a float and an array of W's shape. (Writing a
+naive version with two loops first, and comparing, is a good way to debug.)
+
+You may not use keras, tensorflow, sklearn, torch or dlcourse.cnn.
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def svm_loss(W, X, y, reg=0.0, delta=1.0):
+    """Return (loss, dW) of the multi-class SVM with L2 penalty."""
+    ### BEGIN SOLUTION
+    W, X, y = np.asarray(W, dtype=float), np.asarray(X, dtype=float), np.asarray(y)
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    margins = np.maximum(0.0, scores - scores[rows, y][:, None] + delta)
+    margins[rows, y] = 0.0
+    loss = margins.sum() / n + reg * np.sum(W * W)
+    grad_scores = (margins > 0).astype(float)
+    grad_scores[rows, y] = -grad_scores.sum(axis=1)
+    dW = X.T @ grad_scores / n + 2.0 * reg * W
+    return float(loss), dW
+    ### END SOLUTION

@@ -1,0 +1,15 @@
+"""The Example sections of dlcourse.cnn's docstrings run as written."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["convolution", "pooling", "separable", "residual", "augmentation", "classifiers", "models", "plots"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(f"dlcourse.cnn.{name}")
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
