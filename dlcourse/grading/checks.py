@@ -41,9 +41,10 @@ class Check:
     atol: float = 1e-6
     compare: Callable | None = None
     timeout: float = DEFAULT_TIMEOUT_S
+    hint: str = ""
 
 
-def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=DEFAULT_TIMEOUT_S):
+def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=DEFAULT_TIMEOUT_S, hint=""):
     """Mark a grader function as a check worth `points`.
 
     Args:
@@ -54,6 +55,8 @@ def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=
         compare: optional `fn(student: dict, reference: dict) -> None | float` run in the
             grading process; raise `AssertionError("...")` to fail with that feedback.
         timeout: wall-clock seconds the probe may take on a submission.
+        hint: a sentence about the usual mistake, added to the default comparison's feedback
+            when it fails ("`y` has shape (5, 3), expected (5, 4). <hint>").
     """
     if not isinstance(points, (int, float)) or points <= 0:
         raise ValueError(f"@check points must be a positive number, got {points!r}.")
@@ -68,6 +71,7 @@ def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=
             atol=atol,
             compare=compare,
             timeout=float(timeout),
+            hint=str(hint),
         )
         return fn
 
@@ -98,7 +102,7 @@ def compare_results(chk: Check, student: dict, reference: dict) -> tuple[float, 
             return 0.0, f"`{key}` is missing from your results."
         message = _difference(key, student[key], expected, chk.rtol, chk.atol)
         if message:
-            return 0.0, message
+            return 0.0, f"{message} {chk.hint}" if chk.hint else message
     return 1.0, ""
 
 

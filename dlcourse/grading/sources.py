@@ -103,11 +103,29 @@ def forbidden_uses(source: str, forbidden: tuple[str, ...]) -> list[str]:
         dotted = _dotted(node, aliases)
         if dotted:
             names.append(dotted)
-    found = []
-    for banned in forbidden:
-        if any(n == banned or n.startswith(banned + ".") for n in names):
-            found.append(banned)
-    return found
+    names += [_canonical(n) for n in names]
+    return [banned for banned in forbidden if any(_matches(n, banned) for n in names)]
+
+
+# Other spellings of the same modules: Keras' private tree, Keras 2 and TensorFlow's copy.
+_SAME_MODULE = (("keras.src", "keras"), ("tf_keras", "keras"), ("tensorflow.keras", "keras"),
+                ("tensorflow.python.keras", "keras"))
+
+
+def _canonical(name: str) -> str:
+    for other, canonical in _SAME_MODULE:
+        if name == other or name.startswith(other + "."):
+            return canonical + name[len(other):]
+    return name
+
+
+def _matches(name: str, banned: str) -> bool:
+    """`name` is `banned`, inside it, or the same object reached by a longer path of the same
+    package (keras.layers.core.dense.Dense for keras.layers.Dense)."""
+    if name == banned or name.startswith(banned + "."):
+        return True
+    root, _, rest = banned.partition(".")
+    return bool(rest) and name.split(".")[0] == root and name.rsplit(".", 1)[-1] == banned.rsplit(".", 1)[-1]
 
 
 def _dotted(node, aliases):
