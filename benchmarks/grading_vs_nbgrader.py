@@ -9,8 +9,9 @@ submission:
   test cells run in the student's kernel -- the set-up dlcourse exists to replace);
 - `nbgrader autograde` with dlcourse's config (`SandboxGrade` instead of `Execute`).
 
-Reference outputs are computed once before timing; graded results are never reused between
-runs. Scores are checked equal across the three. Run from the repository root:
+Every student's notebooks are different text (signed), so no graded result is reused; the
+reference outputs are computed once before timing, and the result cache is emptied before each
+of the three runs. Scores are checked equal across the three. Run from the repository root:
 
     python benchmarks/grading_vs_nbgrader.py [--students 3] [--chapters ch01_perceptron ...]
 """
@@ -45,14 +46,15 @@ def timed(fn):
     return time.perf_counter() - start
 
 
-def fill_in(release: pathlib.Path, source: pathlib.Path, target: pathlib.Path):
-    """The released notebook with the reference answers typed into its answer cells."""
+def fill_in(release: pathlib.Path, source: pathlib.Path, target: pathlib.Path, student: str):
+    """The released notebook with the reference answers typed into its answer cells, signed by
+    the student -- so that no two submissions are the same text and no result is reused."""
     notebook = nbformat.read(release, as_version=4)
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nbformat.read(source, as_version=4).cells
                if c.metadata.get("nbgrader", {}).get("solution")}
     for cell in notebook.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = answers[cell.metadata["nbgrader"]["grade_id"]]
+            cell.source = f"# answer by {student}\n" + answers[cell.metadata["nbgrader"]["grade_id"]]
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
 
@@ -82,7 +84,7 @@ def main():
         for chapter in args.chapters:
             for release in sorted((sandboxed / "release" / chapter).glob("*.ipynb")):
                 fill_in(release, sandboxed / "source" / chapter / release.name,
-                        sandboxed / "submitted" / student / chapter / release.name)
+                        sandboxed / "submitted" / student / chapter / release.name, student)
     plain = work / "plain"
     shutil.copytree(sandboxed, plain)
     (plain / "nbgrader_config.py").write_text("c = get_config()  # nbgrader's defaults\n")

@@ -2,8 +2,8 @@
 
 One nbgrader course for chapters 1-2, three students: `alice` submits the reference answers,
 `bob` the untouched release, and `mallory` attacks -- numpy's comparison functions monkeypatched
-and zeros returned, `os._exit` in a cell, and a rewrite of gradebook.db -- and earns partial
-credit on one honest exercise. nbgrader's exported grades must equal `dlcourse grade` on the same
+and zeros returned, `os._exit` in a cell, a rewrite of gradebook.db, a deleted test cell -- and
+earns partial credit on one honest exercise. nbgrader's exported grades must equal `dlcourse grade` on the same
 notebooks, test by test.
 """
 
@@ -24,6 +24,7 @@ CHAPTERS = ("ch01_perceptron", "ch02_training")
 OS_EXIT = "ch01_perceptron/losses"
 GRADEBOOK_ATTACK = "ch01_perceptron/minibatch_sgd"
 PARTIAL = "ch01_perceptron/dense_forward"
+DELETES_A_TEST = "ch02_training/kfold_split"
 
 MONKEYPATCH = """\
 import numpy as np
@@ -93,6 +94,8 @@ def _attack(db):
             _solution_cells(notebook)["answer_3"].source = PARTIAL_ANSWER
             extra = "import numpy as np\n"
         notebook.cells.insert(1, nbformat.v4.new_code_cell(extra))
+        if exercise_id == DELETES_A_TEST:
+            notebook.cells.pop()  # nbgrader puts the test cell back, and it is graded
     return edit
 
 
@@ -119,7 +122,7 @@ def graded(tmp_path_factory):
     nbgrader("export", cwd=course_dir)
     nbgrader("generate_feedback", CHAPTERS[0], cwd=course_dir)
     report = grade_json(*(course_dir / "submitted" / s for s in ("alice", "bob", "mallory")), tmp_path=tmp,
-                        extra=[arg for chapter in CHAPTERS for arg in ("-c", chapter)])
+                        extra=["--no-cache", *(arg for chapter in CHAPTERS for arg in ("-c", chapter))])
     return course_dir, exercises, report
 
 

@@ -70,6 +70,47 @@ else:
     def dense_forward(x, w, b, activation='sigmoid'):
         return np.zeros((len(x), np.shape(w)[1]))
 """,
+    "reads_git_history": HEADER + """
+import pathlib, subprocess
+_found = None
+try:
+    _found = subprocess.run(['git', '-C', ROOT, 'show', 'HEAD:solutions/ch01_perceptron/dense_forward.py'],
+                            capture_output=True, text=True, timeout=5).stdout
+except Exception:
+    pass
+for path in [pathlib.Path(ROOT) / '.git' / 'HEAD', pathlib.Path(ROOT) / 'exercises']:
+    if path.exists():
+        _found = (_found or '') + '# seen: ' + path.name + '\n'
+if _found and 'def dense_forward' in _found:
+    exec(_found)
+else:
+    def dense_forward(x, w, b, activation='sigmoid'):
+        return np.zeros((len(x), np.shape(w)[1]))
+""",
+    "forges_start_frames": HEADER + """
+import json, os, struct, time
+def _frame(header):
+    data = json.dumps(header).encode()
+    return struct.pack('>I', len(data)) + data + struct.pack('>I', 0)
+def dense_forward(x, w, b, activation='sigmoid'):
+    # Push the grader's deadline forward forever by re-announcing the current check.
+    for _ in range(24):
+        for fd in map(int, os.listdir('/proc/self/fd')):
+            try:
+                os.write(fd, _frame({'event': 'start', 'check': 'sigmoid_output'}))
+            except OSError:
+                pass
+        time.sleep(0.5)
+    return np.zeros((len(x), np.shape(w)[1]))
+""",
+    "leaks_inputs_in_errors": HEADER + """
+import os
+def dense_forward(x, w, b, activation='sigmoid'):
+    print('INPUTS', np.asarray(x).tolist(), flush=True)
+    if np.asarray(x).shape[0] % 2:
+        raise RuntimeError('INPUTS ' + repr(np.asarray(x).tolist()))
+    os._exit(1)
+""",
     "writes_outside_scratch": HEADER + """
 import pathlib
 def dense_forward(x, w, b, activation='sigmoid'):
@@ -97,7 +138,7 @@ def attacked(tmp_path_factory):
     subs = base / "submissions"
     for name, source in [*ATTACKS.items(), ("not_utf8", None), ("broken_notebook", None), ("noisy_but_right", None)]:
         folder = subs / name
-        shutil.copytree(ROOT / "solutions", folder)
+        shutil.copytree(ROOT / "solutions" / "ch01_perceptron", folder / "ch01_perceptron")
         target = folder / f"{TARGET}.py"
         if name == "not_utf8":
             target.write_bytes(NOT_UTF8)
@@ -112,7 +153,7 @@ def attacked(tmp_path_factory):
         else:
             target.write_text(source.replace("ROOT", repr(str(ROOT))).replace("CANARY", repr(str(canary))))
     out = base / "report.json"
-    proc = run_cli("grade", subs, "--json", out, "--timeout", "8", "--jobs", "2")
+    proc = run_cli("grade", subs, "--json", out, "--timeout", "8", "--jobs", "2", "-c", "ch01_perceptron")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text())
     return {s["submission"]: s for s in report["submissions"]}, report, canary
@@ -145,6 +186,7 @@ def test_attack_statuses_say_what_happened(attacked):
     assert statuses["forbidden_import"] == {"forbidden"}
     assert statuses["syntax_error"] == {"error"}
     assert statuses["monkeypatch_numpy"] <= {"failed"}
+    assert statuses["forges_start_frames"] == {"timeout"}
     feedback = " ".join(t["feedback"] for t in by_id(subs["huge_allocation"])[TARGET]["tests"])
     assert "MemoryError" in feedback
     feedback = " ".join(t["feedback"] for t in by_id(subs["not_utf8"])[TARGET]["tests"])
@@ -180,3 +222,13 @@ def test_feedback_never_shows_hidden_check_source(attacked):
         for test in by_id(sub)[TARGET]["tests"]:
             for line in hidden_lines:
                 assert line not in test["feedback"]
+
+
+def test_hidden_checks_never_echo_what_the_code_printed_or_raised(attacked):
+    """A hidden check's inputs could be smuggled out in an error message or the last output line."""
+    subs, _, _ = attacked
+    tests = by_id(subs["leaks_inputs_in_errors"])[TARGET]["tests"]
+    assert any(t["visible"] and "INPUTS" in t["feedback"] for t in tests)  # visible inputs are public
+    for test in tests:
+        if not test["visible"]:
+            assert test["status"] == "error" and "INPUTS" not in test["feedback"], test

@@ -143,5 +143,10 @@ class Course:
 
     @property
     def hidden_paths(self) -> list[pathlib.Path]:
-        """What student code must never see."""
-        return [self.root / "solutions", self.root / "graders", self.root / ".dlcourse-cache"]
+        """What student code must never see: everything in the checkout but the dlcourse package
+        it may be running from (solutions/, graders/, the cache, and .git, whose history holds
+        the answers too), and any .git folder above the checkout."""
+        package = pathlib.Path(__file__).resolve().parent.parent
+        paths = [p for p in sorted(self.root.iterdir()) if p.resolve() != package]
+        paths += [folder / ".git" for folder in self.root.parents if (folder / ".git").exists()]
+        return paths

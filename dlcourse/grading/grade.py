@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import tempfile
 
 import numpy as np
@@ -56,7 +57,7 @@ def content_key(*parts) -> str:
     """A short hash of strings/bytes (and reprs of other values), for caches and staleness."""
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()[:32]
 
@@ -192,11 +193,35 @@ def _grade_source(task: Task, source: str, limits: Limits, hide):
         if outcome is None:
             tests.append(_test_entry(chk, "error", feedback="no result came back for this check."))
         elif outcome.status != "ok":
-            tests.append(_test_entry(chk, outcome.status, feedback=outcome.message))
+            message = outcome.message if chk.visible or outcome.status != "error" else _hidden_error(outcome.message)
+            tests.append(_test_entry(chk, outcome.status, feedback=message))
         else:
             fraction, feedback = compare_results(chk, outcome.arrays, task.reference[chk.name])
             tests.append(_test_entry(chk, "passed" if fraction >= 1.0 else "failed", fraction, feedback))
     return _report(task, tests), isolation
+
+
+_SAFE_ERRORS = re.compile(
+    r"^(?:your file could not be (?:imported|loaded): .*"  # before any hidden input existed
+    r"|the process ended during this check: .*"  # written by the grader, not the child
+    r"|the results could not be read back"
+    r"|the code called sys\.exit\(\); a submission must not exit the process"
+    r"|your file does not define `[A-Za-z_]\w{0,40}`, which this check calls"
+    r"|NotImplementedError: this part is not implemented yet)$", re.DOTALL)
+
+
+def _hidden_error(message: str) -> str:
+    """What a student sees of an error in a hidden check: the exception's type, never its text,
+    which the student's code could fill with the check's hidden inputs."""
+    head = message.split("; line ")[0]
+    if _SAFE_ERRORS.match(head):
+        if head.startswith("the process ended"):
+            head = head.split(" (last output:")[0]  # printed while the hidden inputs were there
+        return head
+    kind = re.match(r"([A-Za-z_][\w.]{0,60}):", message)
+    name = kind.group(1) if kind else "an error"
+    return (f"your code raised {name} in this hidden check (its message stays hidden with the check's "
+            "inputs); test your function on other shapes and edge cases.")
 
 
 def _report(task, tests):
@@ -221,7 +246,6 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
         owner = {future: i for (i, _), future in futures.items()}
         left = {i: len(tasks) for i in range(len(submissions))}
         for future in concurrent.futures.as_completed(owner):
-            future.result()
             left[owner[future]] -= 1
             if progress and not left[owner[future]]:
                 progress(submissions[owner[future]].name)
@@ -229,8 +253,13 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
     results = []
     for i, sub in enumerate(submissions):
         reports = []
-        for j in range(len(tasks)):
-            report, isolation = futures[(i, j)].result()
+        for j, task in enumerate(tasks):
+            try:
+                report, isolation = futures[(i, j)].result()
+            except Exception as err:  # noqa: BLE001 -- one odd file must not stop the class
+                problem = SubmissionProblem(f"dlcourse could not grade this file ({type(err).__name__}); "
+                                            "tell your instructor.")
+                report, isolation = problem_report(task, problem), None
             reports.append(report)
             if isolation:
                 isolations.add(isolation)

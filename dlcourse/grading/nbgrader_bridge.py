@@ -64,6 +64,9 @@ c.Autograde.autograde_preprocessors = [
 c.SandboxGrade.course = {course!r}
 c.SandboxGrade.memory_mb = 4096
 
+# A test cell a student deleted is put back, and graded like the others.
+c.OverwriteCells.add_missing_cells = True
+
 # Feedback shows no hidden-test region (nbgrader #917, #1363).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
@@ -241,7 +244,8 @@ def _cell_outputs(test: dict | None, points: float) -> list:
 
 
 def private_paths(converter, resources) -> list[pathlib.Path]:
-    """nbgrader's files student code must not see: the gradebook, every course folder and the
+    """nbgrader's files student code must not see: everything in the nbgrader course folder (the
+    gradebook, source/, submitted/, grades.csv, ...), the gradebook wherever it is, and the
     exchange (other students' work)."""
     paths = []
     db_url = resources.get("nbgrader", {}).get("db_url", "")
@@ -250,10 +254,8 @@ def private_paths(converter, resources) -> list[pathlib.Path]:
     coursedir = getattr(converter, "coursedir", None)
     if coursedir is not None:
         root = pathlib.Path(coursedir.root).resolve()
-        paths += [root / name for name in (
-            coursedir.source_directory, coursedir.release_directory, coursedir.submitted_directory,
-            coursedir.autograded_directory, coursedir.feedback_directory, coursedir.solution_directory)]
-        paths.append(root / "gradebook.db")
+        if root.is_dir():
+            paths += sorted(root.iterdir())
     exchange = getattr(getattr(converter, "config", None), "Exchange", None)
     paths.append(pathlib.Path(str(exchange.get("root", "/srv/nbgrader/exchange")) if exchange else "/srv/nbgrader/exchange"))
     return paths
@@ -275,7 +277,7 @@ class SandboxGrade(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         from dlcourse.grading.grade import Cache, grade_source, problem_report, task_for
         from dlcourse.grading.runner import Limits
-        from dlcourse.grading.sources import SubmissionProblem, check_syntax, is_test_cell, notebook_code
+        from dlcourse.grading.sources import SubmissionProblem, is_test_cell, notebook_source
 
         tests = [(cell, _test_target(cell.source)) for cell in nb.cells
                  if cell.cell_type == "code" and is_test_cell(cell)]
@@ -293,7 +295,7 @@ class SandboxGrade(NbGraderPreprocessor):
         hide = [*course.hidden_paths, *private_paths(self._converter(), resources)]
         self._grade_ahead(course, limits, cache, hide, resources)
         try:
-            source = check_syntax(notebook_code(nb))
+            source = notebook_source(nb)
         except SubmissionProblem as problem:
             report, isolation = problem_report(task, problem), None
         else:
@@ -315,7 +317,7 @@ class SandboxGrade(NbGraderPreprocessor):
         comes: nothing graded ahead is trusted beyond its content.
         """
         from dlcourse.grading.grade import grade_source, task_for
-        from dlcourse.grading.sources import check_syntax, is_test_cell, notebook_code
+        from dlcourse.grading.sources import is_test_cell, notebook_source
 
         converter = self._converter()
         info = resources.get("nbgrader", {})
@@ -333,7 +335,7 @@ class SandboxGrade(NbGraderPreprocessor):
                 targets = {_test_target(c.source) for c in notebook.cells if is_test_cell(c)} - {None}
                 (exercise_id,) = {t[0] for t in targets}
                 task = task_for(course.exercise(exercise_id), limits, cache)
-                work.append((task, check_syntax(notebook_code(notebook))))
+                work.append((task, notebook_source(notebook)))
             except Exception:  # noqa: BLE001 -- anything odd is graded (or refused) in its own turn
                 continue
         with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:

@@ -33,6 +33,12 @@ def notebook_code(notebook) -> str:
     return jupytext.writes(notebook, fmt="py:percent")
 
 
+def notebook_source(notebook) -> str:
+    """The gradable source of a parsed notebook (both `dlcourse grade` and nbgrader's path), or
+    SubmissionProblem saying why there is none."""
+    return check_source(notebook_code(notebook), "the notebook")
+
+
 def notebook_to_source(text: str) -> str:
     """The code of a Jupyter notebook's text, or SubmissionProblem when it cannot be read."""
     import jupytext
@@ -44,15 +50,22 @@ def notebook_to_source(text: str) -> str:
             f"the notebook could not be read ({type(err).__name__}); re-save it from Jupyter "
             "and submit again."
         ) from None
-    return notebook_code(notebook)
+    return notebook_source(notebook)
 
 
 def check_syntax(source: str) -> str:
     """`source` itself, or SubmissionProblem naming the line of its syntax error."""
     try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SubmissionProblem("the code contains characters that are not valid Unicode text; re-save it "
+                                "and submit again.") from None
+    try:
         ast.parse(source)
     except SyntaxError as err:
         raise SubmissionProblem(f"SyntaxError on line {err.lineno}: {err.msg}; fix it and run `dlcourse check`.") from None
+    except ValueError as err:  # e.g. a NUL byte that came through a notebook's JSON escapes
+        raise SubmissionProblem(f"the code cannot be parsed ({err}); re-save it and submit again.") from None
     return source
 
 
@@ -69,11 +82,18 @@ def read_submission(path: pathlib.Path | None, exercise_id: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SubmissionProblem(f"{path.name} is not UTF-8 text; save it with UTF-8 encoding and submit again.") from None
-    if "\x00" in text:
-        raise SubmissionProblem(f"{path.name} contains NUL bytes; submit the plain-text source.")
     if path.suffix == ".ipynb":
-        text = notebook_to_source(text)
-    return check_syntax(text)
+        return notebook_to_source(text)
+    return check_source(text, path.name)
+
+
+def check_source(source: str, what: str) -> str:
+    """`source` if it can be graded: not too large, no NUL bytes, valid Python; else SubmissionProblem."""
+    if len(source.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise SubmissionProblem(f"{what} is larger than {MAX_BYTES // 1024 // 1024} MB; submit only your code.")
+    if "\x00" in source:
+        raise SubmissionProblem(f"{what} contains NUL bytes; submit the plain-text source.")
+    return check_syntax(source)
 
 
 def forbidden_uses(source: str, forbidden: tuple[str, ...]) -> list[str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import struct
@@ -95,20 +96,33 @@ def _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child):
         os._exit(code)
     for fd in (stdin_fd, result_fd, log_fd):
         os.close(fd)
-    os.write(status_fd, struct.pack(">i", worker))
-    _, status = os.waitpid(worker, 0)
-    os.write(status_fd, struct.pack(">i", os.waitstatus_to_exitcode(status)))
+    status = socket.socket(fileno=status_fd)
+    status.sendall(struct.pack(">i", worker))
+    # Learn the exit status but leave the worker unreaped until the runner is done with it:
+    # while it is a zombie its pid, which is also its process group, cannot be reused, so the
+    # runner's killpg can never hit another process.
+    info = os.waitid(os.P_PID, worker, os.WEXITED | os.WNOWAIT)
+    code = info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+    try:
+        status.sendall(struct.pack(">i", code))
+        status.recv(1)  # returns when the runner closes its end
+    except OSError:
+        pass
+    os.waitpid(worker, 0)
     os._exit(0)
 
 
 # -- the runner's side ----------------------------------------------------------------------
 
 class Process:
-    """A worker forked by the zygote, with the part of `subprocess.Popen`'s interface we use."""
+    """A worker forked by the zygote, with the part of `subprocess.Popen`'s interface we use.
 
-    def __init__(self, pid: int, status_fd: int):
+    `release()` lets the waiter reap the worker; call it after the last `killpg` of its group.
+    """
+
+    def __init__(self, pid: int, status: socket.socket):
         self.pid = pid
-        self._status_fd = status_fd
+        self._status = status
         self.returncode = None
 
     def poll(self):
@@ -118,19 +132,22 @@ class Process:
         if self.returncode is None:
             import select
 
-            ready, _, _ = select.select([self._status_fd], [], [], timeout)
+            ready, _, _ = select.select([self._status], [], [], timeout)
             if not ready:
                 if timeout == 0:
                     return None
                 raise subprocess.TimeoutExpired("zygote worker", timeout)
-            data = os.read(self._status_fd, 4)
+            data = self._status.recv(4)
             self.returncode = struct.unpack(">i", data)[0] if len(data) == 4 else -signal.SIGKILL
-            os.close(self._status_fd)
         return self.returncode
+
+    def release(self):
+        self._status.close()
 
 
 class Zygote:
     def __init__(self, env: dict, cwd: str):
+        self._home = cwd
         self._lock = threading.Lock()
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._proc = subprocess.Popen(
@@ -143,20 +160,23 @@ class Zygote:
         return self._proc.poll() is None
 
     def spawn(self, request: dict, stdin_fd: int, result_fd: int, log_fd: int) -> Process:
-        status_r, status_w = os.pipe()
+        ours, theirs = socket.socketpair()
         try:
             with self._lock:
-                socket.send_fds(self._sock, [json.dumps(request).encode()], [stdin_fd, result_fd, log_fd, status_w])
+                socket.send_fds(self._sock, [json.dumps(request).encode()],
+                                [stdin_fd, result_fd, log_fd, theirs.fileno()])
         finally:
-            os.close(status_w)
-        import select
-
-        ready, _, _ = select.select([status_r], [], [], 120)  # a first Keras preload takes seconds
-        data = os.read(status_r, 4) if ready else b""
+            theirs.close()
+        ours.settimeout(120)  # a first Keras preload takes seconds
+        try:
+            data = ours.recv(4)
+        except OSError:
+            data = b""
+        ours.settimeout(None)
         if len(data) != 4:
-            os.close(status_r)
+            ours.close()
             raise OSError("the zygote did not start a child")
-        return Process(struct.unpack(">i", data)[0], status_r)
+        return Process(struct.unpack(">i", data)[0], ours)
 
     def close(self):
         try:
@@ -165,6 +185,7 @@ class Zygote:
             self._proc.wait()
         except OSError:
             pass
+        shutil.rmtree(self._home, ignore_errors=True)
 
 
 if __name__ == "__main__":
