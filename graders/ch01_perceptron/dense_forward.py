@@ -40,14 +40,29 @@ def _raises_on_unknown(student, reference):
         raise AssertionError(
             "dense_forward(x, w, b, 'softplus') should raise ValueError for an unknown activation."
         )
+    if "valid_error" in student:
+        raise AssertionError(f"dense_forward(x, w, b, 'relu') raised {student['valid_error']} "
+                             "-- only an unknown activation should raise.")
+    got, expected = np.asarray(student["y"], dtype=float), reference["y"]
+    if got.shape != expected.shape:
+        raise AssertionError(f"dense_forward(x, w, b, 'relu') on this check's inputs returned shape "
+                             f"{got.shape}, expected {expected.shape}.")
+    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+        raise AssertionError("dense_forward(x, w, b, 'relu') on this check's inputs returned wrong values "
+                             f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 
 @check(points=1, compare=_raises_on_unknown)
 def unknown_activation(sub):
-    """an unknown activation name raises ValueError."""
+    """an unknown activation name raises ValueError; 'relu' on the same inputs still works."""
     x, w, b = _inputs(1)
+    out = {"raised": 0}
     try:
         sub.dense_forward(x, w, b, "softplus")
     except ValueError:
-        return {"raised": 1}
-    return {"raised": 0}
+        out["raised"] = 1
+    try:
+        out["y"] = sub.dense_forward(x, w, b, "relu")
+    except Exception as err:  # noqa: BLE001 -- reported by the comparison
+        out["valid_error"] = f"{type(err).__name__}({str(err)[:150]!r})"
+    return out

@@ -80,11 +80,21 @@ def _all_raised(student, reference):
             "MultiOutputPerceptron(...) should raise ValueError for these bad arguments: "
             + ", ".join(wrong) + " (units=0, units=2.5, activation='softmax')."
         )
+    if "valid_error" in student:
+        raise AssertionError(f"MultiOutputPerceptron(3, activation='relu') raised {student['valid_error']} "
+                             "-- only bad arguments should raise.")
+    got, expected = np.asarray(student["y_valid"], dtype=float), reference["y_valid"]
+    if got.shape != expected.shape:
+        raise AssertionError(f"MultiOutputPerceptron(3, activation='relu') on a batch of 4 returned shape "
+                             f"{got.shape}, expected {expected.shape}.")
+    if not np.allclose(got, expected, rtol=1e-4, atol=1e-5):
+        raise AssertionError("MultiOutputPerceptron(3, activation='relu') with given W and b returned wrong "
+                             f"values (largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 
 @check(points=1, compare=_all_raised)
 def rejects_bad_arguments(sub):
-    """units=0, units=2.5 and an unknown activation raise ValueError."""
+    """units=0, units=2.5 and an unknown activation raise ValueError; valid arguments still work."""
     results = {}
     for name, kwargs in (
         ("units_zero", {"units": 0}),
@@ -97,4 +107,8 @@ def rejects_bad_arguments(sub):
             results[name] = 1
         else:
             results[name] = 0
+    try:
+        results["y_valid"] = _layer_output(sub, 6, batch=4, n_in=3, units=3, activation="relu")
+    except Exception as err:  # noqa: BLE001 -- reported by the comparison
+        results["valid_error"] = f"{type(err).__name__}({str(err)[:150]!r})"
     return results

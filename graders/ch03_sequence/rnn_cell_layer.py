@@ -71,11 +71,13 @@ def given_initial_state(sub):
     return {"y": _numpy(_rnn(sub, x, weights, return_sequences=True)(x, initial_state=[h0]))}
 
 
-@check(points=1)
+@check(points=1, hint="state_size is units (or [units]), output_size is output_units, and build creates "
+                      "W_xh (input_dim, units), W_hh (units, units) and W_hy (units, output_units) in this order.")
 def sizes_and_weights(sub):
     """state_size, output_size and the weight shapes, in the order W_xh, W_hh, W_hy."""
     cell = sub.VanillaRNNCell(6, 2)
     cell.build((None, 4))
     shapes = [tuple(w.shape) for w in cell.weights]
-    return {"state_size": np.asarray(cell.state_size), "output_size": np.asarray(cell.output_size),
+    # Keras accepts state_size = units or [units] (one entry per state); both are compared as [units].
+    return {"state_size": np.ravel(cell.state_size), "output_size": np.ravel(cell.output_size),
             "weight_shapes": np.asarray(shapes if len(shapes) == 3 else [(0, 0)] * 3)}

@@ -8,14 +8,14 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "scipy", "autograd", "jax", "torch")
 
 
-def _gradients(sub, seed, x_shape, kernel_shape, stride, padding):
+def _gradients(sub, seed, x_shape, kernel_shape, stride, padding, suffix=""):
     rng = np.random.default_rng(seed)
     x, kernel = rng.normal(size=x_shape), rng.normal(size=kernel_shape)
     oh = (x_shape[1] + 2 * padding - kernel_shape[0]) // stride + 1
     ow = (x_shape[2] + 2 * padding - kernel_shape[1]) // stride + 1
     dy = rng.normal(size=(x_shape[0], oh, ow, kernel_shape[3]))
     dx, dkernel, dbias = sub.conv2d_backward(dy, x, kernel, stride, padding)
-    return {"dx": dx, "dkernel": dkernel, "dbias": dbias}
+    return {f"dx{suffix}": dx, f"dkernel{suffix}": dkernel, f"dbias{suffix}": dbias}
 
 
 _HINTS = {
@@ -24,6 +24,10 @@ _HINTS = {
     "dkernel": "dkernel[u, v, c, o] sums x_pad[n, i*s + u, j*s + v, c] * dy[n, i, j, o] over n, i and j.",
     "dbias": "dbias[o] sums dy[n, i, j, o] over the batch, height and width.",
 }
+
+
+_UNREAD_HINT = ("All of them should be 0: an input pixel that no output pixel reads (when the stride "
+                "skips the last row or column) gets no gradient.")
 
 
 def _gradients_ok(student, reference):
@@ -36,9 +40,11 @@ def _gradients_ok(student, reference):
             raise AssertionError(f"`{key}` has shape {got.shape}, expected {expected.shape}.")
         close = np.isclose(got, expected, rtol=1e-5, atol=1e-6)
         if not close.all():
+            gradient = key.split("_")[0]  # "dx_at_stride_3" -> "dx"
+            unread = " " + _UNREAD_HINT if gradient == "dx" and np.all(expected[~close] == 0) else ""
             raise AssertionError(
                 f"`{key}` differs from the expected gradient in {int((~close).sum())} of {close.size} entries: "
-                f"{_HINTS[key]}"
+                f"{_HINTS[gradient]}{unread}"
             )
 
 
@@ -56,8 +62,12 @@ def batch_and_channels(sub):
 
 @check(points=2, compare=_gradients_ok)
 def stride_and_padding(sub):
-    """stride 2 with padding 1 on 7x6 images (the last row is never read), 2 channels to 3."""
-    return _gradients(sub, 2, (2, 7, 6, 2), (3, 3, 2, 3), 2, 1)
+    """padding 1 with a 3x3 kernel, 2 channels to 3: stride 2 on 7x6 images (neighbouring fields share
+    a row or column; every pixel is read), and stride 3 on 9x7 images, where the 3 output rows read
+    padded rows 0 .. 8 of 0 .. 10, so the last input row (padded row 9) is never read: its dx is 0.
+    (With stride 2 and padding 1 every input row is read, whatever the height.)"""
+    return {**_gradients(sub, 2, (2, 7, 6, 2), (3, 3, 2, 3), 2, 1),
+            **_gradients(sub, 4, (2, 9, 7, 2), (3, 3, 2, 3), 3, 1, suffix="_at_stride_3")}
 
 
 @check(points=1, compare=_gradients_ok)

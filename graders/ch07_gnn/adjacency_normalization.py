@@ -46,14 +46,29 @@ def directed_weighted_graph(sub):
 
 
 def _input_unchanged(student, reference):
-    if not student["unchanged"]:
-        raise AssertionError("your functions modified the adjacency matrix they were given; work on a copy.")
+    for name in ("mean", "symmetric"):
+        # The probe's input is rebuilt here, in the grading process, from the same seed.
+        original = _undirected(2, 5, 0.6)
+        after = np.asarray(student[f"{name}_input_after"])
+        if after.shape != original.shape or not np.array_equal(after, original):
+            raise AssertionError(f"{name}_normalized_adjacency modified the adjacency matrix it was given; "
+                                 "work on a copy.")
+    for name in ("mean", "symmetric"):
+        got, expected = np.asarray(student[name], dtype=float), reference[name]
+        if got.shape != expected.shape:
+            raise AssertionError(f"{name}_normalized_adjacency returned shape {got.shape}, expected "
+                                 f"{expected.shape}.")
+        if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+            raise AssertionError(f"{name}_normalized_adjacency returned wrong values on this check's graph "
+                                 f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 
 @check(points=1, compare=_input_unchanged)
 def does_not_modify_its_input(sub):
-    a = _undirected(2, 5, 0.6)
-    before = a.copy()
-    sub.mean_normalized_adjacency(a)
-    sub.symmetric_normalized_adjacency(a)
-    return {"unchanged": int(np.array_equal(a, before))}
+    """each function leaves its argument as it was, and still returns the normalised matrix."""
+    out = {}
+    for name, fn in (("mean", sub.mean_normalized_adjacency), ("symmetric", sub.symmetric_normalized_adjacency)):
+        a = _undirected(2, 5, 0.6)
+        out[name] = fn(a)
+        out[f"{name}_input_after"] = a
+    return out

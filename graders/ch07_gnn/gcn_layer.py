@@ -47,16 +47,32 @@ def aggregate_mean_higher_rank(sub):
     return {"mean": sub.aggregate_mean(rng.normal(size=(8, 2, 3)), rng.integers(0, 4, 8), 6)}
 
 
-def _raised(student, reference):
+def _raised_and_still_works(student, reference):
     if student["raised"] != 1:
-        raise AssertionError("gcn_layer should raise ValueError for an unknown activation.")
+        raise AssertionError("gcn_layer(..., 'softmax') should raise ValueError for an unknown activation.")
+    if "valid_error" in student:
+        raise AssertionError(f"gcn_layer(..., 'relu') on a valid graph raised {student['valid_error']} "
+                             "-- only an unknown activation should raise.")
+    got, expected = np.asarray(student["h_relu"], dtype=float), reference["h_relu"]
+    if got.shape != expected.shape:
+        raise AssertionError(f"gcn_layer(..., 'relu') on this check's valid graph returned shape {got.shape}, "
+                             f"expected {expected.shape}.")
+    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+        raise AssertionError("gcn_layer(..., 'relu') on this check's valid graph returned wrong values "
+                             f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 
-@check(points=1, compare=_raised)
+@check(points=1, compare=_raised_and_still_works)
 def unknown_activation(sub):
+    """an unknown activation raises ValueError; 'relu' on the same graph still gives H'."""
     h, s, r, w_k, b_k = _graph(1, 4, 5, 2, 2)
+    out = {"raised": 0}
     try:
         sub.gcn_layer(h, s, r, w_k, b_k, "softmax")
     except ValueError:
-        return {"raised": 1}
-    return {"raised": 0}
+        out["raised"] = 1
+    try:
+        out["h_relu"] = sub.gcn_layer(h, s, r, w_k, b_k, "relu")
+    except Exception as err:  # noqa: BLE001 -- reported by the comparison
+        out["valid_error"] = f"{type(err).__name__}({str(err)[:150]!r})"
+    return out

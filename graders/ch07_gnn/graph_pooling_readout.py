@@ -37,15 +37,33 @@ def shuffled_nodes_and_an_empty_graph(sub):
     return {reduce: sub.readout(h, ids, 5, reduce) for reduce in ("mean", "max", "sum")}
 
 
-def _raised(student, reference):
+def _raised_and_still_works(student, reference):
     if student["raised"] != 1:
-        raise AssertionError("readout should raise ValueError for an unknown reduce.")
+        raise AssertionError("readout(..., 'median') should raise ValueError for an unknown reduce.")
+    if "valid_error" in student:
+        raise AssertionError(f"readout(..., 'max') on valid node states raised {student['valid_error']} "
+                             "-- only an unknown reduce should raise.")
+    got, expected = np.asarray(student["max"], dtype=float), reference["max"]
+    if got.shape != expected.shape:
+        raise AssertionError(f"readout(..., 'max') on this check's valid node states returned shape {got.shape}, "
+                             f"expected {expected.shape}.")
+    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+        raise AssertionError("readout(..., 'max') on this check's valid node states returned wrong values "
+                             f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 
-@check(points=1, compare=_raised)
+@check(points=1, compare=_raised_and_still_works)
 def unknown_reduce(sub):
+    """an unknown reduce raises ValueError; 'max' on the same states still pools them."""
+    h = np.array([[1.0, -2.0], [3.0, 0.5], [0.0, 4.0]])
+    ids = np.array([0, 1, 0])
+    out = {"raised": 0}
     try:
-        sub.readout(np.ones((2, 2)), np.array([0, 0]), 1, "median")
+        sub.readout(h, ids, 2, "median")
     except ValueError:
-        return {"raised": 1}
-    return {"raised": 0}
+        out["raised"] = 1
+    try:
+        out["max"] = sub.readout(h, ids, 2, "max")
+    except Exception as err:  # noqa: BLE001 -- reported by the comparison
+        out["valid_error"] = f"{type(err).__name__}({str(err)[:150]!r})"
+    return out

@@ -57,16 +57,32 @@ def without_normalization_and_zero_rows(sub):
     return {"h_unnormalized": plain, "h_all_zero": dead}
 
 
-def _raised(student, reference):
+def _raised_and_still_works(student, reference):
     if student["raised"] != 1:
-        raise AssertionError("aggregate should raise ValueError for an unknown aggregator.")
+        raise AssertionError("aggregate(..., 'median') should raise ValueError for an unknown aggregator.")
+    if "valid_error" in student:
+        raise AssertionError(f"aggregate(..., 'mean') on a valid graph raised {student['valid_error']} "
+                             "-- only an unknown aggregator should raise.")
+    got, expected = np.asarray(student["a"], dtype=float), reference["a"]
+    if got.shape != expected.shape:
+        raise AssertionError(f"aggregate(..., 'mean') on this check's valid graph returned shape {got.shape}, "
+                             f"expected {expected.shape}.")
+    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+        raise AssertionError("aggregate(..., 'mean') on this check's valid graph returned wrong values "
+                             f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 
-@check(points=1, compare=_raised)
+@check(points=1, compare=_raised_and_still_works)
 def unknown_aggregator(sub):
+    """an unknown aggregator raises ValueError; 'mean' on the same graph still aggregates."""
     q = _problem(1)
+    out = {"raised": 0}
     try:
         sub.aggregate(q["adjacency"], q["h"], "median")
     except ValueError:
-        return {"raised": 1}
-    return {"raised": 0}
+        out["raised"] = 1
+    try:
+        out["a"] = sub.aggregate(q["adjacency"], q["h"], "mean")
+    except Exception as err:  # noqa: BLE001 -- reported by the comparison
+        out["valid_error"] = f"{type(err).__name__}({str(err)[:150]!r})"
+    return out

@@ -16,6 +16,26 @@ def ap_of_a_short_ranking(sub):
     return {"ap": float(sub.average_precision([0.9, 0.8, 0.7], [1, 0, 1], 2))}
 
 
+def _same_ap(student, reference):
+    for key, expected in reference.items():
+        got = student.get(key)
+        if got is None:
+            raise AssertionError(f"`{key}` is missing from your results.")
+        if got.shape != ():
+            raise AssertionError(f"average_precision returned shape {got.shape} for `{key}`, expected a float.")
+        if not np.isclose(float(got), float(expected), rtol=1e-9, atol=1e-9):
+            hint = (" Rank with a stable sort: among equal scores the detection given first comes first "
+                    "(np.argsort(-scores, kind='stable'); reversing an ascending sort reverses the ties)."
+                    if key.startswith("tied") else "")
+            raise AssertionError(f"`{key}` is {float(got):.6g}, expected {float(expected):.6g}.{hint}")
+
+
+
+
+_MATCH_HINTS = {
+    "iou_exactly_0.5": "an IoU equal to the threshold counts: the test is IoU >= iou_threshold",
+    "tied_scores": "among equal scores the detection given first is visited first: sort stably",
+}
 
 
 def _same_matches(student, reference):
@@ -29,10 +49,11 @@ def _same_matches(student, reference):
         wrong = np.flatnonzero(got != expected)
         if len(wrong):
             k = int(wrong[0])
-            raise AssertionError(
-                f"{key}: detection {k} is marked {int(got[k])}, expected {int(expected[k])} "
-                f"(visit detections by decreasing score; each may only take the ground-truth box it "
-                f"overlaps most, and only if that box is still unmatched and IoU >= the threshold).")
+            hint = _MATCH_HINTS.get(key, "visit detections by decreasing score; each may only take the "
+                                         "ground-truth box it overlaps most, and only if that box is still "
+                                         "unmatched and IoU >= the threshold")
+            raise AssertionError(f"{key}: detection {k} is marked {int(got[k])}, expected {int(expected[k])} "
+                                 f"({hint}).")
 
 
 

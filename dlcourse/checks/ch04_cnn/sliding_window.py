@@ -13,18 +13,27 @@ def _windows(sub, *args):
     return np.asarray(sub.sliding_windows(*args), dtype=float).reshape(-1, 4)
 
 
+_TIE_HINT = ("a window whose score equals score_threshold exactly is not kept: keep a window only "
+             "when score > score_threshold")
+
+
 def _same_windows(student, reference):
     for key, expected in reference.items():
         got = student.get(key)
         if got is None:
             raise AssertionError(f"`{key}` is missing from your results.")
         if got.shape != expected.shape:
+            extra = f" ({_TIE_HINT})" if key.startswith("tie_") else ""
             raise AssertionError(f"{key}: {len(got) if got.ndim else got} windows/values, expected "
-                                 f"shape {expected.shape}.")
+                                 f"shape {expected.shape}{extra}.")
         if not np.allclose(got, expected, rtol=1e-6, atol=1e-9):
             row = int(np.argwhere(~np.isclose(got, expected, rtol=1e-6, atol=1e-9))[0][0])
-            hint = ("score_fn must get the window's pixels image[y1:y2, x1:x2]" if key == "scores"
-                    else "check the order: size by size, then rows, then columns")
+            if key.startswith("tie_"):
+                hint = _TIE_HINT
+            elif key == "scores":
+                hint = "score_fn must get the window's pixels image[y1:y2, x1:x2]"
+            else:
+                hint = "check the order: size by size, then rows, then columns"
             raise AssertionError(f"{key}: entry {row} is {np.round(got[row], 4).tolist()}, "
                                  f"expected {np.round(expected[row], 4).tolist()} ({hint}).")
 
@@ -51,6 +60,15 @@ def _detections(sub, image, score_fn, sizes, stride, threshold):
     boxes, scores = sub.detect_with_sliding_window(image, score_fn, sizes, stride, threshold)
     return (np.asarray(boxes, dtype=float).reshape(-1, 4),
             np.asarray(scores, dtype=float).reshape(-1))
+
+
+def _zero_one_image():
+    """A 0/1 image whose 2x2 windows (stride 2) hold 2, 3, 4, 0, 1 and 2 ones: mean scores 0.5,
+    0.75, 1, 0, 0.25 and 0.5 -- exact in binary floating point, two of them equal to 0.5."""
+    image = np.zeros((4, 6, 3))
+    for (y, x), ones in zip([(0, 0), (0, 2), (0, 4), (2, 0), (2, 2), (2, 4)], (2, 3, 4, 0, 1, 2)):
+        image[y + np.arange(4)[:ones] // 2, x + np.arange(4)[:ones] % 2] = 1.0
+    return image
 
 
 

@@ -37,8 +37,18 @@ def gcn_layer_on_a_triangle(sub):
 
 
 
-def _raised(student, reference):
+def _raised_and_still_works(student, reference):
     if student["raised"] != 1:
-        raise AssertionError("gcn_layer should raise ValueError for an unknown activation.")
+        raise AssertionError("gcn_layer(..., 'softmax') should raise ValueError for an unknown activation.")
+    if "valid_error" in student:
+        raise AssertionError(f"gcn_layer(..., 'relu') on a valid graph raised {student['valid_error']} "
+                             "-- only an unknown activation should raise.")
+    got, expected = np.asarray(student["h_relu"], dtype=float), reference["h_relu"]
+    if got.shape != expected.shape:
+        raise AssertionError(f"gcn_layer(..., 'relu') on this check's valid graph returned shape {got.shape}, "
+                             f"expected {expected.shape}.")
+    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+        raise AssertionError("gcn_layer(..., 'relu') on this check's valid graph returned wrong values "
+                             f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 

@@ -37,8 +37,18 @@ def mean_aggregator_on_a_star(sub):
 
 
 
-def _raised(student, reference):
+def _raised_and_still_works(student, reference):
     if student["raised"] != 1:
-        raise AssertionError("aggregate should raise ValueError for an unknown aggregator.")
+        raise AssertionError("aggregate(..., 'median') should raise ValueError for an unknown aggregator.")
+    if "valid_error" in student:
+        raise AssertionError(f"aggregate(..., 'mean') on a valid graph raised {student['valid_error']} "
+                             "-- only an unknown aggregator should raise.")
+    got, expected = np.asarray(student["a"], dtype=float), reference["a"]
+    if got.shape != expected.shape:
+        raise AssertionError(f"aggregate(..., 'mean') on this check's valid graph returned shape {got.shape}, "
+                             f"expected {expected.shape}.")
+    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+        raise AssertionError("aggregate(..., 'mean') on this check's valid graph returned wrong values "
+                             f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 

@@ -30,8 +30,8 @@ def _check_walks(walks, adjacency, name="walk"):
     legal = a[current, following] | (stuck & (current == following))
     if not legal.all():
         k = int(np.flatnonzero(~legal)[0])
-        raise AssertionError(f"the {name} steps from node {current[k]} to node {following[k]}, which is not "
-                             f"one of its neighbours (a node without neighbours must stay put).")
+        raise AssertionError(f"a step of the {name} goes from node {current[k]} to node {following[k]}, which "
+                             f"is not a neighbour of node {current[k]} (a node without neighbours must stay put).")
     return rows
 
 
@@ -86,15 +86,30 @@ def _uniform_steps(student, reference):
 
 
 
+def _legal_layout(walks, adjacency, walk_length, walks_per_node, call):
+    """Shape (walks_per_node * N, walk_length), row r * N + v starting at v, steps along edges."""
+    walks = np.asarray(walks)
+    n = len(adjacency)
+    expected = (walks_per_node * n, walk_length)
+    if walks.shape != expected:
+        raise AssertionError(f"{call} returned shape {walks.shape}, expected {expected} "
+                             f"(walks_per_node * N rows, walk_length columns).")
+    if not np.array_equal(walks[:, 0], np.tile(np.arange(n), walks_per_node)):
+        raise AssertionError(f"{call}: row r * N + v should start at node v.")
+    _check_walks(walks, adjacency, f"walks of {call}")
+
+
 def _uses_the_generator(student, reference):
+    # The graph is rebuilt here, in the grading process, from the probe's seed.
+    a = _random_graph(5, 6, 0.6)
+    for key, seed in (("first", 7), ("same_seed", 7), ("other_seed", 8)):
+        _legal_layout(student[key], a, 10, 2, f"deepwalk_walks(a, 10, 2, default_rng({seed}))")
+    _legal_layout(student["short"], a, 1, 1, "deepwalk_walks(a, 1, 1, rng) (walk_length 1: just the starts)")
     if not np.array_equal(student["first"], student["same_seed"]):
         raise AssertionError("two generators with the same seed gave different walks: draw your random "
                              "numbers from the rng argument only.")
     if np.array_equal(student["first"], student["other_seed"]):
         raise AssertionError("generators with different seeds gave the same walks: draw your random "
                              "numbers from the rng argument.")
-    if np.asarray(student["short"]).shape != (6, 1):
-        raise AssertionError(f"walk_length 1 should give one column (the start nodes), got shape "
-                             f"{np.asarray(student['short']).shape}.")
 
 
