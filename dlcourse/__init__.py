@@ -22,6 +22,40 @@ _SUBPACKAGES = (
 )
 
 
+# The subpackages whose modules define Keras classes (layers, models, losses, optimizers, ...).
+_KERAS_SUBPACKAGES = ("perceptron", "training", "sequence", "cnn", "detection", "gnn")
+
+
+def load_model(filepath, **kwargs):
+    """`keras.models.load_model`, with every dlcourse Keras class registered first.
+
+    A saved model names its classes ("dlcourse>Conv2D"), and Keras finds a class only once
+    the module defining it has been imported. `import dlcourse` imports its subpackages on
+    first use, so in a fresh process `keras.models.load_model` alone fails with "Could not
+    locate class"; this function imports every Keras-bearing subpackage (perceptron, training,
+    sequence, cnn, detection with its R-CNN, gnn) and then loads.
+
+    Args:
+        filepath: the saved model, e.g. a `.keras` file written by `model.save`.
+        **kwargs: passed to `keras.models.load_model` (`custom_objects`, `compile`,
+            `safe_mode`).
+
+    Returns:
+        The Keras model, as `keras.models.load_model` returns it.
+
+    Example:
+
+    >>> model = dlcourse.load_model("model.keras")  # doctest: +SKIP
+    """
+    for name in _KERAS_SUBPACKAGES:
+        importlib.import_module(f"{__name__}.{name}")
+    # dlcourse.detection leaves its Keras modules (R-CNN, crops) for first use too.
+    importlib.import_module(f"{__name__}.detection")._import_keras_modules()
+    import keras
+
+    return keras.models.load_model(filepath, **kwargs)
+
+
 def __getattr__(name):
     if name in _SUBPACKAGES:
         return importlib.import_module(f"{__name__}.{name}")

@@ -55,6 +55,14 @@ def test_empty_inputs_and_errors():
         non_max_suppression([[0, 0, 1, 1]], [0.5, 0.2], 1)
 
 
+def test_per_class_checks_one_label_and_one_score_per_box():
+    boxes = [[0, 0, 10, 10], [1, 1, 11, 11], [0, 0, 10, 10]]
+    with pytest.raises(ValueError, match="labels must hold one class label per box: 3 boxes, 2"):
+        non_max_suppression_per_class(boxes, [0.9, 0.8, 0.7], [0, 1])
+    with pytest.raises(ValueError, match="scores must hold one score per box: 3 boxes, 4"):
+        non_max_suppression_per_class(boxes, [0.9, 0.8, 0.7, 0.1], [0, 0, 1])
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_per_class_is_tensorflow_nms_on_each_class(seed):
     rng = np.random.default_rng(100 + seed)

@@ -26,6 +26,8 @@ def test_windows_reject_bad_arguments():
         sliding_windows(8, 8, [4], 0)
     with pytest.raises(ValueError, match="window_sizes"):
         sliding_windows(8, 8, [(0, 3)], 1)
+    with pytest.raises(ValueError, match="window_sizes must hold at least one size"):
+        sliding_windows(5, 5, [], 1)
 
 
 def test_crop_of_the_box_size_copies_pixels():

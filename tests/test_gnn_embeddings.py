@@ -2,6 +2,8 @@
 with neighbourhoods from networkx), skip-gram embeddings trained with Keras on the karate club,
 and the embedding plot."""
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -81,6 +83,28 @@ def test_walk_arguments():
         node2vec_walks(s, r, 6, 5, 1, p=0.0, q=1.0, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="num_nodes"):
         random_walks(s, r, 3, 5, 1, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("walks", [random_walks, node2vec_walks])
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"walk_length": 0}, ValueError, "walk_length must be a positive integer, got 0."),
+    ({"walk_length": 2.5}, ValueError, "walk_length must be a positive integer, got 2.5."),
+    ({"walk_length": True}, ValueError, "walk_length must be a positive integer, got True."),
+    ({"walks_per_node": -1}, ValueError, "walks_per_node must be a positive integer, got -1."),
+    ({"walks_per_node": "3"}, ValueError, "walks_per_node must be a positive integer, got '3'."),
+    ({"rng": 0}, TypeError, "rng must be a numpy.random.Generator"),
+    ({"rng": np.random.RandomState(0)}, TypeError, "rng must be a numpy.random.Generator"),
+])
+def test_walk_length_walks_per_node_and_rng_are_validated(walks, kwargs, error, message):
+    _, s, r = _small_graph()
+    arguments = {"walk_length": 5, "walks_per_node": 2, "rng": np.random.default_rng(0), **kwargs}
+    if walks is node2vec_walks:
+        arguments.update(p=1.0, q=1.0)
+    with pytest.raises(error, match=re.escape(message)):
+        walks(s, r, 6, **arguments)
+    # numpy integers are integers too
+    assert walks(s, r, 6, **{**arguments, "walk_length": np.int64(3), "walks_per_node": np.int32(1),
+                             "rng": np.random.default_rng(0)}).shape == (6, 3)
 
 
 def test_skipgram_pairs_and_negatives():

@@ -334,3 +334,33 @@ def test_model_with_every_layer_saves_and_loads(tmp_path):
     model.save(tmp_path / "gnn.keras")
     loaded = keras.models.load_model(tmp_path / "gnn.keras")
     np.testing.assert_allclose(_np(loaded(inputs)), expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("make", LAYERS, ids=IDS)
+def test_edge_indices_are_checked_in_eager_mode(make):
+    """Float indices would be truncated and out-of-range ones would fail inside a gather."""
+    x, s, r = _graph(21)
+    layer = make()
+    with pytest.raises(TypeError, match=r"senders must hold integer node indices \(int32 or int64\), "
+                                        r"got dtype float32\."):
+        layer(x, s.astype("float32") + 0.5, r)
+    with pytest.raises(TypeError, match="receivers must hold integer node indices"):
+        layer(x, s, r.astype("float64"))
+    with pytest.raises(ValueError, match=r"receivers must hold node indices in \[0, num_nodes\) with "
+                                         r"num_nodes = 7 \(the rows of node_features\), got index 7"):
+        layer(x, s, np.where(r == r.max(), len(x), r))
+    with pytest.raises(ValueError, match="senders must hold node indices .* got index -1"):
+        layer(x, np.where(s == s.min(), -1, s), r)
+    assert _np(layer(x, s.astype("int64"), r.astype("uint8"))).shape[0] == len(x)
+    assert _np(layer(x, np.zeros(0, "int32"), np.zeros(0, "int32"))).shape[0] == len(x)
+
+
+def test_edge_indices_are_not_checked_while_tracing():
+    """Inside a compiled function the values are unknown: no check, and no host sync, there."""
+    import tensorflow as tf
+
+    x, s, r = _graph(22)
+    layer = GCNConv(3)
+    eager = _np(layer(x, s, r))
+    traced = tf.function(lambda x, s, r: layer(x, s, r))
+    np.testing.assert_allclose(_np(traced(x, s.astype("int32"), r.astype("int32"))), eager, rtol=1e-6)

@@ -73,6 +73,11 @@ def test_global_clipping_keeps_the_direction_and_zero_stays_zero():
 
 def test_integer_and_mixed_precision_gradients():
     np.testing.assert_allclose(_numpy(clip_by_norm([3, 4], 1.0)), [0.6, 0.8], rtol=1e-6)
+    # integer gradients are clipped as floats (a fractional bound must not be truncated)
+    clipped = clip_by_value(np.array([-3, 0, 2]), 1.5)
+    assert "float" in keras.backend.standardize_dtype(clipped.dtype)
+    np.testing.assert_allclose(_numpy(clipped), tf.clip_by_value([-3.0, 0.0, 2.0], -1.5, 1.5).numpy())
+    np.testing.assert_allclose(_numpy(clip_by_value([-3, 0, 2], 1.0)), [-1.0, 0.0, 1.0])
     gradients = [np.array([3.0], "float32"), np.array([4.0], "float64")]
     clipped, norm = clip_by_global_norm(gradients, 1.0)
     assert float(norm) == pytest.approx(5.0)

@@ -15,10 +15,13 @@ proposals and detections); the R-CNN network and its loss are Keras 3.
 - evaluation: `average_precision`, `match_detections`, `mean_average_precision` (PASCAL VOC)
 - plots: `draw_detections`
 
-Keras and TensorFlow load only when the R-CNN pieces or `crop_and_resize` are used.
+Keras and TensorFlow load only when the R-CNN pieces or `crop_and_resize` are used (or when
+Keras is loaded already: then the R-CNN module is imported at once, so that
+`keras.models.load_model` finds a saved `RCNN`).
 """
 
 import importlib
+import sys
 
 from dlcourse.detection.boxes import (
     box_area,
@@ -75,6 +78,20 @@ __all__ = [
     "mean_average_precision",
     "draw_detections",
 ]
+
+
+def _import_keras_modules():
+    """Import the modules that use Keras, registering RCNN and RCNNBoxLoss for load_model."""
+    for module in sorted(set(_LAZY.values())):
+        importlib.import_module(f"{__name__}.{module}")
+
+
+# A saved R-CNN names its class, which Keras finds only once dlcourse.detection.rcnn is imported.
+# When Keras is already loaded that import is cheap, so do it now: `import keras` then
+# `import dlcourse.detection` lets keras.models.load_model read an RCNN. Otherwise the numpy
+# parts stay free of TensorFlow, and dlcourse.load_model registers everything.
+if "keras" in sys.modules:
+    _import_keras_modules()
 
 
 def __getattr__(name):

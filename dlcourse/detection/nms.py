@@ -87,6 +87,12 @@ def non_max_suppression_per_class(boxes, scores, labels, max_output_size=100, io
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     scores = np.asarray(scores, dtype=np.float64).reshape(-1)
     labels = np.asarray(labels).reshape(-1)
+    if len(scores) != len(boxes):
+        raise ValueError(f"scores must hold one score per box: {len(boxes)} boxes, "
+                         f"{len(scores)} scores.")
+    if len(labels) != len(boxes):
+        raise ValueError(f"labels must hold one class label per box: {len(boxes)} boxes, "
+                         f"{len(labels)} labels.")
     keep = [np.zeros(0, dtype=np.int64)]
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)

@@ -51,8 +51,12 @@ def sliding_windows(image_height, image_width, window_sizes, stride):
     """
     if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
         raise ValueError(f"stride must be a positive integer, got {stride!r}.")
+    sizes = _window_sizes(window_sizes)
+    if not sizes:
+        raise ValueError(f"window_sizes must hold at least one size (an integer or a (height, "
+                         f"width) pair), got {window_sizes!r}.")
     windows = []
-    for height, width in _window_sizes(window_sizes):
+    for height, width in sizes:
         ys = np.arange(0, image_height - height + 1, stride)
         xs = np.arange(0, image_width - width + 1, stride)
         y, x = np.meshgrid(ys, xs, indexing="ij")

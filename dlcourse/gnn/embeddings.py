@@ -48,6 +48,16 @@ def neighbour_lists(senders, receivers, num_nodes):
     return [np.unique(receivers[order][bounds[v]:bounds[v + 1]]) for v in range(num_nodes)]
 
 
+def _check_walk_arguments(walk_length, walks_per_node, rng):
+    for name, value in (("walk_length", walk_length), ("walks_per_node", walks_per_node)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if not isinstance(rng, np.random.Generator):
+        # the walks draw with rng.integers / rng.choice: a seed or a RandomState would not do
+        raise TypeError(f"rng must be a numpy.random.Generator such as np.random.default_rng(0), "
+                        f"got {rng!r}.")
+
+
 def random_walks(senders, receivers, num_nodes, walk_length, walks_per_node, rng):
     """DeepWalk's uniform random walks: `walks_per_node` walks of `walk_length` nodes from each node.
 
@@ -57,13 +67,14 @@ def random_walks(senders, receivers, num_nodes, walk_length, walks_per_node, rng
     Args:
         senders, receivers: the edges (both directions for an undirected graph).
         num_nodes: N.
-        walk_length: nodes per walk (>= 1, including the start).
-        walks_per_node: walks started from each node.
+        walk_length: nodes per walk (a positive integer, including the start).
+        walks_per_node: walks started from each node (a positive integer).
         rng: a `numpy.random.Generator`.
 
     Returns:
         int64 array (N * walks_per_node, walk_length); row w * N + v starts at node v.
     """
+    _check_walk_arguments(walk_length, walks_per_node, rng)
     neighbours = neighbour_lists(senders, receivers, num_nodes)
     walks = np.empty((walks_per_node * num_nodes, walk_length), dtype=np.int64)
     walks[:, 0] = np.tile(np.arange(num_nodes), walks_per_node)
@@ -105,6 +116,7 @@ def node2vec_walks(senders, receivers, num_nodes, walk_length, walks_per_node, p
 
     The first step is uniform; every later step follows `node2vec_transition_probabilities`.
     """
+    _check_walk_arguments(walk_length, walks_per_node, rng)
     neighbours = neighbour_lists(senders, receivers, num_nodes)
     walks = random_walks(senders, receivers, num_nodes, min(walk_length, 2), walks_per_node, rng)
     if walk_length <= 2:

@@ -18,6 +18,7 @@ them on shared weights.
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
 __all__ = ["GCNConv", "GraphSAGEConv", "GATConv", "GATv2Conv", "aggregate", "segment_softmax"]
@@ -90,6 +91,40 @@ def segment_softmax(logits, receivers, num_nodes):
     shifted = ops.exp(logits - ops.take(largest, receivers, axis=0))
     total = ops.segment_sum(shifted, receivers, num_segments=num_nodes)
     return shifted / ops.take(total, receivers, axis=0)
+
+
+def _holds_values(tensor):
+    # Values can be checked only when they are at hand: never while a graph is being traced
+    # (model.fit, tf.function, a functional model's symbolic build), where it would cost a sync.
+    if isinstance(tensor, np.ndarray):
+        return True
+    if keras.backend.is_keras_tensor(tensor) or keras.backend.backend() != "tensorflow":
+        return False
+    import tensorflow as tf  # already loaded: it is the Keras backend
+
+    return tf.executing_eagerly()
+
+
+def _edge_indices(senders, receivers, num_nodes):
+    """senders and receivers as int32; in eager mode, first checked to be node indices < num_nodes.
+
+    A float index would be silently truncated by the cast and an index out of range would fail
+    deep inside a gather or segment op, so both are reported here in the layer's words.
+    """
+    if _holds_values(senders) and _holds_values(receivers):
+        for name, indices in (("senders", senders), ("receivers", receivers)):
+            dtype = keras.backend.standardize_dtype(indices.dtype)
+            if "int" not in dtype:
+                raise TypeError(f"{name} must hold integer node indices (int32 or int64), got "
+                                f"dtype {dtype}.")
+            if ops.size(indices) == 0:
+                continue
+            lowest, highest = int(ops.min(indices)), int(ops.max(indices))
+            if lowest < 0 or highest >= num_nodes:
+                bad = lowest if lowest < 0 else highest
+                raise ValueError(f"{name} must hold node indices in [0, num_nodes) with num_nodes = "
+                                 f"{num_nodes} (the rows of node_features), got index {bad}.")
+    return ops.cast(senders, "int32"), ops.cast(receivers, "int32")
 
 
 def _with_self_loops(senders, receivers, num_nodes):
@@ -207,7 +242,7 @@ class GCNConv(_GraphLayer):
 
     def call(self, node_features, senders, receivers):
         n = _num_nodes(node_features)
-        senders, receivers = ops.cast(senders, "int32"), ops.cast(receivers, "int32")
+        senders, receivers = _edge_indices(senders, receivers, n)
         if self.normalization == "mean":
             neighbours = aggregate(ops.take(node_features, senders, axis=0), receivers, n, "mean")
             out = ops.matmul(neighbours, self.kernel) + ops.matmul(node_features, self.self_kernel)
@@ -334,7 +369,7 @@ class GraphSAGEConv(_GraphLayer):
 
     def call(self, node_features, senders, receivers):
         n = _num_nodes(node_features)
-        senders, receivers = ops.cast(senders, "int32"), ops.cast(receivers, "int32")
+        senders, receivers = _edge_indices(senders, receivers, n)
         neighbours = self._aggregate_neighbours(node_features, senders, receivers, n)
         out = ops.matmul(node_features, self.self_kernel) + ops.matmul(neighbours, self.neighbour_kernel)
         if self.use_bias:
@@ -386,7 +421,7 @@ class _AttentionLayer(_GraphLayer):
         return self.activation(out) if self.activation is not None else out
 
     def _edges(self, senders, receivers, n):
-        senders, receivers = ops.cast(senders, "int32"), ops.cast(receivers, "int32")
+        senders, receivers = _edge_indices(senders, receivers, n)
         return _with_self_loops(senders, receivers, n) if self.add_self_loops else (senders, receivers)
 
     def compute_output_shape(self, input_shape):

@@ -70,7 +70,8 @@ def scaled_dot_product_attention(query, key, value, mask=None):
 
     Returns:
         The tuple (output, weights): output of shape (..., T, d_v), weights of shape
-        (..., T, S), each row of the weights summing to 1.
+        (..., T, S), each row of the weights summing to 1, except the row of a fully
+        masked query, which is all zeros.
 
     Example:
 

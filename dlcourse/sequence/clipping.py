@@ -55,7 +55,7 @@ def clip_by_value(gradient, clip_value):
     [-1.0, 0.5, 1.0]
     """
     clip_value = _positive("clip_value", clip_value)
-    return ops.clip(ops.convert_to_tensor(gradient), -clip_value, clip_value)
+    return ops.clip(_float_tensor(gradient), -clip_value, clip_value)
 
 
 def clip_by_norm(gradient, max_norm):

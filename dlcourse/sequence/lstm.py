@@ -53,7 +53,8 @@ class LSTMCell(keras.layers.Layer):
 
     Args:
         units: size of the hidden and of the cell state (a positive integer).
-        unit_forget_bias: whether b_f starts at 1 (the other biases at 0). Defaults to True.
+        unit_forget_bias: whether b_f starts at 1 (the other biases start from
+            `bias_initializer`, so at 0 with the default "zeros"). Defaults to True.
         kernel_initializer: initializer of the gate matrices W_f, W_i, W_c, W_o.
             Defaults to "glorot_uniform".
         bias_initializer: initializer of the biases (b_f too, unless `unit_forget_bias`).

@@ -1,0 +1,172 @@
+"""Saved dlcourse models load in a fresh Python process.
+
+A dlcourse class registers with Keras only when its module is imported, and `import dlcourse`
+imports its subpackages on first use, so a new process must load through `dlcourse.load_model`.
+One small model per Keras-bearing subpackage is saved here with its input and its output
+(.npy); a child process that runs nothing but `import dlcourse; dlcourse.load_model(path)`
+must reproduce the output (the oracle is the original model, in this process)."""
+
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+
+from dlcourse import cnn, gnn, perceptron, sequence, training
+from dlcourse.detection import RCNN
+
+
+def _perceptron_model(rng):
+    model = keras.Sequential([keras.Input((4,)), perceptron.Perceptron(5, "tanh"),
+                              perceptron.TwoLayerNetwork(6, output_units=2)])
+    return model, [rng.normal(size=(3, 4))]
+
+
+def _training_model(rng):
+    """Compiled and trained one epoch: optimizer slots and BatchNormalization statistics move."""
+    model = keras.Sequential([
+        keras.Input((8,)),
+        keras.layers.Dense(16, kernel_initializer=training.HeNormal(seed=1),
+                           kernel_regularizer=training.L2(1e-3)),
+        training.BatchNormalization(),
+        training.InvertedDropout(0.2, seed=2),
+        keras.layers.Dense(1),
+    ])
+    model.compile(optimizer=training.Adam(learning_rate=1e-2), loss=training.MeanSquaredError())
+    model.fit(rng.normal(size=(16, 8)), rng.normal(size=(16, 1)), epochs=1, batch_size=8, verbose=0)
+    return model, [rng.normal(size=(4, 8))]
+
+
+def _sequence_model(rng):
+    model = keras.Sequential([
+        keras.Input((5, 3)),
+        keras.layers.RNN(sequence.VanillaRNNCell(4), return_sequences=True),
+        keras.layers.RNN(sequence.LSTMCell(4), return_sequences=True),
+        sequence.SelfAttention(4),
+    ])
+    return model, [rng.normal(size=(2, 5, 3))]
+
+
+def _cnn_model(rng):
+    model = keras.Sequential([
+        keras.Input((8, 8, 2)),
+        cnn.Conv2D(3, 3, padding="same", activation="relu"),
+        cnn.MaxPooling2D(2),
+        cnn.SeparableConv2D(4, 3, padding="same"),
+        cnn.GlobalAveragePooling2D(),
+    ])
+    return model, [rng.normal(size=(2, 8, 8, 2))]
+
+
+def _detection_model(rng):
+    model = RCNN(num_classes=2, filters=(4,), dense_units=8)
+    crops = rng.uniform(size=(3, 8, 8, 3))
+    model(crops.astype("float32"))
+    return model, [crops]
+
+
+def _gnn_model(rng):
+    x_in = keras.Input((3,))
+    s_in = keras.Input((), dtype="int32")
+    r_in = keras.Input((), dtype="int32")
+    h = gnn.GCNConv(4, activation="relu")(x_in, s_in, r_in)
+    h = gnn.GATConv(2, num_heads=2)(h, s_in, r_in)
+    model = keras.Model([x_in, s_in, r_in], h)
+    senders, receivers = np.array([0, 1, 1, 2, 3, 4]), np.array([1, 0, 2, 1, 4, 3])
+    return model, [rng.normal(size=(5, 3)), senders.astype("int32"), receivers.astype("int32")]
+
+
+MODELS = {
+    "perceptron": _perceptron_model,
+    "training": _training_model,
+    "sequence": _sequence_model,
+    "cnn": _cnn_model,
+    "detection": _detection_model,
+    "gnn": _gnn_model,
+}
+
+
+def _outputs(model, inputs):
+    """The model's outputs as a list of numpy arrays (a dict's values in key order)."""
+    inputs = [x.astype("float32") if x.dtype.kind == "f" else x for x in inputs]
+    out = model(inputs if len(inputs) > 1 else inputs[0])
+    return [keras.ops.convert_to_numpy(y) for y in keras.tree.flatten(out)]
+
+
+@pytest.fixture(scope="module")
+def saved_models(tmp_path_factory):
+    """name -> path of the .keras file; beside it name_in{i}.npy and name_out{j}.npy."""
+    folder = tmp_path_factory.mktemp("saved")
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    paths = {}
+    for name, make in MODELS.items():
+        model, inputs = make(rng)
+        for i, x in enumerate(inputs):
+            np.save(folder / f"{name}_in{i}.npy", x)
+        for j, y in enumerate(_outputs(model, inputs)):
+            np.save(folder / f"{name}_out{j}.npy", y)
+        paths[name] = folder / f"{name}.keras"
+        model.save(paths[name])
+    return paths
+
+
+# Prepended to each child's code: compare a loaded model's outputs with the saved ones (the
+# imports wait for the first call, so that the child can first see what `import dlcourse` loads).
+_CHECK = """
+def check(model, path):
+    import pathlib
+    import keras
+    import numpy as np
+    folder, name = pathlib.Path(path).parent, pathlib.Path(path).stem
+    inputs = [np.load(p) for p in sorted(folder.glob(name + "_in*.npy"))]
+    inputs = [x.astype("float32") if x.dtype.kind == "f" else x for x in inputs]
+    out = keras.tree.flatten(model(inputs if len(inputs) > 1 else inputs[0]))
+    expected = [np.load(p) for p in sorted(folder.glob(name + "_out*.npy"))]
+    assert len(out) == len(expected), (name, len(out), len(expected))
+    for y, e in zip(out, expected):
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(y), e, rtol=1e-5, atol=1e-6, err_msg=name)
+"""
+
+
+def _run_child(code):
+    code = _CHECK + textwrap.dedent(code)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
+
+
+def test_dlcourse_load_model_in_a_fresh_process(saved_models):
+    paths = [str(p) for p in saved_models.values()]
+    stdout = _run_child(f"""
+        import sys
+        import dlcourse
+        light = not any(m in sys.modules for m in ("keras", "tensorflow", "dlcourse.cnn"))
+        models = [dlcourse.load_model(p) for p in {paths!r}]
+        for model, path in zip(models, {paths!r}):
+            check(model, path)
+        print("import dlcourse stays light:", light)
+        print("optimizer:", type(models[1].optimizer).__module__)
+    """)
+    assert "import dlcourse stays light: True" in stdout
+    assert "optimizer: dlcourse.training" in stdout  # compiled state came back as dlcourse's Adam
+
+
+def test_plain_keras_load_needs_the_classes_registered(saved_models):
+    """Without dlcourse.load_model Keras cannot find a class of a subpackage not yet imported;
+    dlcourse.detection registers its R-CNN on import when Keras is already loaded."""
+    stdout = _run_child(f"""
+        import keras
+        try:
+            keras.models.load_model({str(saved_models["cnn"])!r})
+        except Exception as error:
+            print("cnn without dlcourse.cnn:", type(error).__name__, "Could not locate class" in str(error))
+        import dlcourse.detection
+        check(keras.models.load_model({str(saved_models["detection"])!r}), {str(saved_models["detection"])!r})
+        print("rcnn loaded")
+    """)
+    assert "cnn without dlcourse.cnn: TypeError True" in stdout
+    assert "rcnn loaded" in stdout
