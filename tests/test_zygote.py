@@ -82,3 +82,15 @@ def test_limits_default_to_the_zygote():
     assert Limits().zygote is True
     assert dataclasses.replace(Limits(), zygote=False).zygote is False
     assert runner.Limits is Limits
+
+
+def test_a_numpy_exercise_after_a_keras_one_gets_the_same_memory():
+    """The zygote keeps TensorFlow mapped once a Keras exercise asked for it; the memory limit is
+    counted on top of what a child has mapped, so later numpy-only children keep their room."""
+    _grade(Course(ROOT).exercise(KERAS_EXERCISE).solution.read_text(), Limits(memory_mb=1024))
+    exercise = Course(ROOT).exercise("ch01_perceptron/dense_forward")
+    source = exercise.solution.read_text() + "\n_ballast = np.ones(700 * 2**20 // 8)\n"
+    limits = Limits(memory_mb=1024)
+    forked, _ = _grade(source, limits, exercise.id)
+    fresh, _ = _grade(source, dataclasses.replace(limits, zygote=False), exercise.id)
+    assert forked["score"] == fresh["score"] == forked["max_score"], forked["tests"]
