@@ -42,8 +42,8 @@ def multi_head_concat_and_mean(sub):
 
 @check(points=1)
 def isolated_node_and_large_scores(sub):
-    """a node without neighbours attends only to itself; scores near 1000 must not overflow."""
-    a, h, w, a_src, a_dst = _problem(6, n=5, heads=1, scale=300.0)
+    """a node without neighbours attends only to itself; scores past 1000 must not overflow."""
+    a, h, w, a_src, a_dst = _problem(6, n=5, heads=1, scale=600.0)
     a[2, :] = 0.0
     return {"alpha": sub.attention_coefficients(a, h, w[0], a_src[0], a_dst[0]),
             "h_next": sub.gat_layer(a, h, w, a_src, a_dst, "concat")}

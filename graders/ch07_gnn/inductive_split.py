@@ -32,13 +32,16 @@ def _masks_ok(student, reference):
                              f"n_train = round(0.4 * 33), n_val = round(0.3 * 33), the rest for test.")
     if np.array_equal(student["first_train"], student["second_train"]):
         raise AssertionError("two different generators gave the same training mask: shuffle with the rng argument.")
+    if not np.array_equal(student["first_train"], student["again_train"]):
+        raise AssertionError("two generators with the same seed gave different masks: draw every random number from the rng argument, not from np.random.")
 
 
 @check(points=1, visible=True, compare=_masks_ok)
 def transductive_mask_sizes(sub):
     """masks over 20 nodes (60/20/20) and 33 nodes (40/30/30) are disjoint, cover, have the right sizes."""
     out = {}
-    for name, n, train, val, seed in (("first", 20, 0.6, 0.2, 0), ("second", 20, 0.6, 0.2, 1)):
+    for name, n, train, val, seed in (("first", 20, 0.6, 0.2, 0), ("second", 20, 0.6, 0.2, 1),
+                                      ("again", 20, 0.6, 0.2, 0)):
         for key, mask in zip(("train", "validation", "test"), sub.transductive_masks(n, train, val, np.random.default_rng(seed))):
             out[f"{name}_{key}"] = np.asarray(mask, dtype=bool)
     masks = sub.transductive_masks(33, 0.4, 0.3, np.random.default_rng(2))

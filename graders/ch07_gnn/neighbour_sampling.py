@@ -33,13 +33,16 @@ def _valid_sample(sample, a, k):
 
 def _one_valid_sample(student, reference):
     _valid_sample(student["sample"], reference["adjacency"], 3)
+    if not np.array_equal(np.asarray(student["sample"]), np.asarray(student["again"])):
+        raise AssertionError("two generators with the same seed gave different samples: draw every random number from the rng argument, not from np.random.")
 
 
 @check(points=1, visible=True, compare=_one_valid_sample)
 def one_sample_keeps_min_k_degree(sub):
     """one sample with k = 3 keeps min(3, degree) real neighbours per row."""
     a = _dense_graph(1)
-    return {"adjacency": a, "sample": sub.sample_neighbours(a, 3, np.random.default_rng(0))}
+    return {"adjacency": a, "sample": sub.sample_neighbours(a, 3, np.random.default_rng(0)),
+            "again": sub.sample_neighbours(a, 3, np.random.default_rng(0))}
 
 
 def _uniform(student, reference):

@@ -41,6 +41,8 @@ def probabilities_for_every_edge(sub):
 
 def _walk_frequencies(student, reference):
     walks = np.asarray(student["walks"])
+    if not np.array_equal(np.asarray(student["walk_seed_7"]), np.asarray(student["walk_seed_7_again"])):
+        raise AssertionError("two generators with the same seed gave different walks: draw every random number from the rng argument, not from np.random.")
     if walks.shape != reference["walks"].shape:
         raise AssertionError(f"your walks have shape {walks.shape[1:]}, expected {reference['walks'].shape[1:]}.")
     a = reference["adjacency"] != 0
@@ -70,7 +72,9 @@ def walk_frequencies(sub):
     rng = np.random.default_rng(5)
     walks = np.stack([sub.node2vec_walk(a, 0, 3, 0.25, 4.0, rng) for _ in range(800)])
     expected = np.array([4.0, 1.0, 0.0, 0.25, 0.25, 0.0]) / 5.5
-    return {"adjacency": a, "walks": walks, "expected": expected}
+    again = [sub.node2vec_walk(a, 0, 6, 0.25, 4.0, np.random.default_rng(7)) for _ in range(2)]
+    return {"adjacency": a, "walks": walks, "expected": expected,
+            "walk_seed_7": again[0], "walk_seed_7_again": again[1]}
 
 
 def _stays_put(student, reference):
