@@ -13,13 +13,9 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from dlcourse.arguments import is_int, optional_seed
+
 __all__ = ["RandomPaddedCrop", "RandomHorizontalFlip"]
-
-
-def _check_seed(seed):
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise ValueError(f"seed must be an integer or None, got {seed!r}.")
-    return seed
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -57,11 +53,11 @@ class RandomPaddedCrop(keras.layers.Layer):
 
     def __init__(self, padding, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:
+        if not is_int(padding) or padding < 0:
             raise ValueError(f"padding must be a non-negative integer (pixels on each side), got {padding!r}.")
-        self.padding = padding
-        self.seed = _check_seed(seed)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.padding = int(padding)
+        self.seed = optional_seed("seed", seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.built = True
 
     def call(self, inputs, training=None):
@@ -121,8 +117,8 @@ class RandomHorizontalFlip(keras.layers.Layer):
         if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 <= probability <= 1:
             raise ValueError(f"probability must be a number in [0, 1], got {probability!r}.")
         self.probability = float(probability)
-        self.seed = _check_seed(seed)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed = optional_seed("seed", seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.built = True
 
     def call(self, inputs, training=None):

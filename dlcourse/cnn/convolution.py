@@ -26,6 +26,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from dlcourse.arguments import is_int, positive_int
+
 __all__ = [
     "conv_padding",
     "conv_output_size",
@@ -40,11 +42,11 @@ __all__ = [
 
 
 def _pair_of_ints(value, argument, minimum=1):
-    pair = (value, value) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
+    pair = (value, value) if is_int(value) else value
     if (
         not isinstance(pair, (tuple, list))
         or len(pair) != 2
-        or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum for v in pair)
+        or any(not is_int(v) or v < minimum for v in pair)
     ):
         raise ValueError(
             f"{argument} must be an integer >= {minimum} or a pair of them (rows, columns), got {value!r}."
@@ -58,17 +60,17 @@ def _explicit_padding(padding):
         if padding not in ("valid", "same"):
             raise ValueError(f'padding must be "valid", "same" or explicit integers, got {padding!r}.')
         return None
-    if isinstance(padding, (int, np.integer)) and not isinstance(padding, bool):
+    if is_int(padding):
         padding = (padding, padding)
     if isinstance(padding, (tuple, list)) and len(padding) == 2:
         sides = []
         for side in padding:
-            if isinstance(side, (int, np.integer)) and not isinstance(side, bool):
+            if is_int(side):
                 side = (side, side)
             if (
                 not isinstance(side, (tuple, list))
                 or len(side) != 2
-                or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0 for v in side)
+                or any(not is_int(v) or v < 0 for v in side)
             ):
                 break
             sides.append((int(side[0]), int(side[1])))
@@ -458,9 +460,7 @@ class Conv2D(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
-            raise ValueError(f"filters must be a positive integer, got {filters!r}.")
-        self.filters = filters
+        self.filters = positive_int("filters", filters)
         self.kernel_size = _pair_of_ints(kernel_size, "kernel_size")
         self.strides = _pair_of_ints(strides, "strides")
         self.dilation_rate = _pair_of_ints(dilation_rate, "dilation_rate")

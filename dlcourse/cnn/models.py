@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import keras
 
+from dlcourse.arguments import int_at_least, is_int
 from dlcourse.cnn.augmentation import RandomPaddedCrop
 from dlcourse.cnn.convolution import Conv2D
 from dlcourse.cnn.pooling import GlobalAveragePooling2D, MaxPooling2D
@@ -53,11 +54,11 @@ def small_cnn(input_shape=(8, 8, 1), num_classes=10, filters=(32, 64), head="fla
     """
     if len(tuple(input_shape)) != 3:
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}.")
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}.")
+    num_classes = int_at_least("num_classes", num_classes, 2)
     filters = tuple(filters)
-    if not filters or any(isinstance(f, bool) or not isinstance(f, int) or f < 1 for f in filters):
+    if not filters or any(not is_int(f) or f < 1 for f in filters):
         raise ValueError(f"filters must be a non-empty sequence of positive integers, got {filters!r}.")
+    filters = tuple(int(f) for f in filters)
     if min(input_shape[:2]) < 2 ** len(filters):
         raise ValueError(
             f"input_shape {tuple(input_shape)} is too small for {len(filters)} poolings; "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from dlcourse.arguments import positive_int
 from dlcourse.cnn.convolution import Conv2D, _pair_of_ints
 from dlcourse.training.normalization import BatchNormalization
 
@@ -58,8 +59,7 @@ class ResidualBlock(keras.layers.Layer):
     def __init__(self, filters, kernel_size=3, strides=1, projection=None, momentum=0.99, epsilon=1e-3,
                  kernel_initializer="he_normal", **kwargs):
         super().__init__(**kwargs)
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
-            raise ValueError(f"filters must be a positive integer, got {filters!r}.")
+        filters = positive_int("filters", filters)
         if projection not in (None, True, False):
             raise ValueError(f"projection must be True, False or None (automatic), got {projection!r}.")
         self.filters = filters

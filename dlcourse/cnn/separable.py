@@ -19,6 +19,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from dlcourse.arguments import positive_int
 from dlcourse.cnn.convolution import (
     _check_images_and_kernel,
     _convolve,
@@ -39,12 +40,6 @@ __all__ = [
 ]
 
 
-def _positive(value, argument):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{argument} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
 def conv2d_param_count(kernel_size, in_channels, out_channels, use_bias=True):
     """Parameters of a standard convolution, kh kw c_in c_out (+ c_out biases).
 
@@ -54,7 +49,7 @@ def conv2d_param_count(kernel_size, in_channels, out_channels, use_bias=True):
     73856
     """
     kh, kw = _pair_of_ints(kernel_size, "kernel_size")
-    c_in, c_out = _positive(in_channels, "in_channels"), _positive(out_channels, "out_channels")
+    c_in, c_out = positive_int("in_channels", in_channels), positive_int("out_channels", out_channels)
     return kh * kw * c_in * c_out + (c_out if use_bias else 0)
 
 
@@ -69,8 +64,8 @@ def separable_conv2d_param_count(kernel_size, in_channels, out_channels, depth_m
     8896
     """
     kh, kw = _pair_of_ints(kernel_size, "kernel_size")
-    c_in, c_out = _positive(in_channels, "in_channels"), _positive(out_channels, "out_channels")
-    m = _positive(depth_multiplier, "depth_multiplier")
+    c_in, c_out = positive_int("in_channels", in_channels), positive_int("out_channels", out_channels)
+    m = positive_int("depth_multiplier", depth_multiplier)
     return kh * kw * c_in * m + c_in * m * c_out + (c_out if use_bias else 0)
 
 
@@ -148,7 +143,7 @@ class _SpatialConvolution(keras.layers.Layer):
         self.strides = _pair_of_ints(strides, "strides")
         self.dilation_rate = _pair_of_ints(dilation_rate, "dilation_rate")
         self.padding = _keras_padding(padding)
-        self.depth_multiplier = _positive(depth_multiplier, "depth_multiplier")
+        self.depth_multiplier = positive_int("depth_multiplier", depth_multiplier)
         self.activation = keras.activations.get(activation)
         self.use_bias = bool(use_bias)
         self.bias_initializer = keras.initializers.get(bias_initializer)
@@ -286,7 +281,7 @@ class SeparableConv2D(_SpatialConvolution):
                  pointwise_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
         super().__init__(kernel_size, strides, padding, depth_multiplier, dilation_rate, activation, use_bias,
                          bias_initializer, **kwargs)
-        self.filters = _positive(filters, "filters")
+        self.filters = positive_int("filters", filters)
         self.depthwise_initializer = keras.initializers.get(depthwise_initializer)
         self.pointwise_initializer = keras.initializers.get(pointwise_initializer)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse.arguments import int_at_least
+
 __all__ = ["KARATE_FACTIONS", "load_karate_club", "make_cycles_and_trees", "make_community_graphs"]
 
 KARATE_FACTIONS = ("Mr. Hi", "Officer")
@@ -56,11 +58,6 @@ def load_karate_club(as_graph_tensor=False):
     return x, senders, receivers, labels
 
 
-def _check_count(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-
-
 def _disjoint_union(graphs):
     """Stack (num_nodes, pairs) graphs into one: node offsets, both edge directions, graph ids."""
     senders, receivers, graph_ids, offset = [], [], [], 0
@@ -92,9 +89,9 @@ def make_cycles_and_trees(num_graphs=100, min_nodes=5, max_nodes=12, seed=0):
         (node_features float32 (N, 1), senders (E,), receivers (E,), graph_ids (N,),
         labels int64 (num_graphs,)) for the disjoint union of all graphs.
     """
-    _check_count("num_graphs", num_graphs, 1)
-    _check_count("min_nodes", min_nodes, 3)
-    _check_count("max_nodes", max_nodes, min_nodes)
+    int_at_least("num_graphs", num_graphs, 1)
+    int_at_least("min_nodes", min_nodes, 3)
+    int_at_least("max_nodes", max_nodes, min_nodes)
     rng = np.random.default_rng(seed)
     graphs, labels = [], []
     for index in range(num_graphs):
@@ -119,8 +116,8 @@ def make_community_graphs(num_graphs=100, nodes_per_community=6, p_in=0.7, p_out
     Returns:
         (node_features float32 (N, 1), senders, receivers, graph_ids, labels (num_graphs,)).
     """
-    _check_count("num_graphs", num_graphs, 1)
-    _check_count("nodes_per_community", nodes_per_community, 2)
+    int_at_least("num_graphs", num_graphs, 1)
+    int_at_least("nodes_per_community", nodes_per_community, 2)
     rng = np.random.default_rng(seed)
     graphs, labels = [], []
     for index in range(num_graphs):

@@ -12,6 +12,8 @@ y1 <= row < y2, x1 <= column < x2, and its area (y2 - y1)(x2 - x1) is its pixel 
 
 import numpy as np
 
+from dlcourse.arguments import int_at_least
+
 __all__ = ["SHAPE_CLASSES", "make_shapes"]
 
 # Class index -> name; detectors use 0 for background and shift these by one.
@@ -67,8 +69,7 @@ def make_shapes(n_images=100, image_size=32, max_objects=3, min_size=8, max_size
     """
     for name, value, low in (("n_images", n_images, 1), ("image_size", image_size, 8),
                              ("max_objects", max_objects, 1), ("min_size", min_size, 3)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
+        int_at_least(name, value, low)
     if not min_size <= max_size <= image_size:
         raise ValueError(f"max_size must be between min_size={min_size} and "
                          f"image_size={image_size}, got {max_size!r}.")

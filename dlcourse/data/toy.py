@@ -13,10 +13,7 @@ import math
 
 import numpy as np
 
-
-def _check_n_samples(n_samples, minimum=1):
-    if not isinstance(n_samples, (int, np.integer)) or isinstance(n_samples, bool) or n_samples < minimum:
-        raise ValueError(f"n_samples must be an integer >= {minimum}, got {n_samples!r}.")
+from dlcourse.arguments import int_at_least, positive_int
 
 
 def _check_noise(noise):
@@ -46,7 +43,7 @@ def make_xor(n_samples=200, noise=0.1, seed=0):
     >>> x.tolist(), y.tolist()
     ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    _check_n_samples(n_samples)
+    int_at_least("n_samples", n_samples, 1)
     _check_noise(noise)
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     which = np.arange(n_samples) % 4
@@ -78,9 +75,8 @@ def make_linearly_separable(n_samples=100, n_features=2, margin=0.2, seed=0):
     >>> x.shape, sorted(set(y.tolist()))
     ((50, 2), [0, 1])
     """
-    _check_n_samples(n_samples)
-    if not isinstance(n_features, (int, np.integer)) or n_features < 1:
-        raise ValueError(f"n_features must be a positive integer, got {n_features!r}.")
+    int_at_least("n_samples", n_samples, 1)
+    positive_int("n_features", n_features)
     if not isinstance(margin, (int, float)) or not margin >= 0:
         raise ValueError(f"margin must be a number >= 0, got {margin!r}.")
     rng = np.random.default_rng(seed)
@@ -114,7 +110,7 @@ def make_two_moons(n_samples=200, noise=0.1, seed=0):
     >>> y.tolist()
     [0, 1, 0, 1, 0, 1]
     """
-    _check_n_samples(n_samples)
+    int_at_least("n_samples", n_samples, 1)
     _check_noise(noise)
     rng = np.random.default_rng(seed)
     y = np.arange(n_samples) % 2
@@ -157,7 +153,7 @@ def make_regression(n_samples=100, noise=0.1, function="sin", seed=0):
     >>> bool(np.allclose(y, np.sin(2 * np.pi * x), atol=1e-6))
     True
     """
-    _check_n_samples(n_samples)
+    int_at_least("n_samples", n_samples, 1)
     _check_noise(noise)
     if callable(function):
         curve = function

@@ -7,6 +7,7 @@ production op (this is the readable numpy loop, and the tests check that both ag
 
 import numpy as np
 
+from dlcourse.arguments import int_at_least
 from dlcourse.detection.boxes import pairwise_iou
 
 __all__ = ["non_max_suppression", "non_max_suppression_per_class"]
@@ -37,9 +38,7 @@ def non_max_suppression(boxes, scores, max_output_size=100, iou_threshold=0.5,
     >>> non_max_suppression(boxes, [0.9, 0.8, 0.7]).tolist()
     [0, 2]
     """
-    if isinstance(max_output_size, bool) or not isinstance(max_output_size, (int, np.integer)) \
-            or max_output_size < 0:
-        raise ValueError(f"max_output_size must be an integer >= 0, got {max_output_size!r}.")
+    int_at_least("max_output_size", max_output_size, 0)
     if not 0.0 <= iou_threshold <= 1.0:
         raise ValueError(f"iou_threshold must be in [0, 1], got {iou_threshold!r}.")
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)

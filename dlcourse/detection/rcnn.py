@@ -21,17 +21,12 @@ import keras
 import numpy as np
 from keras import ops
 
+from dlcourse.arguments import positive_int
 from dlcourse.detection.boxes import decode_boxes, encode_boxes, pairwise_iou
 from dlcourse.detection.crops import crop_and_resize
 from dlcourse.detection.nms import non_max_suppression_per_class
 
 __all__ = ["RCNN", "RCNNBoxLoss", "assign_regions", "rcnn_training_regions", "rcnn_detect"]
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -66,9 +61,9 @@ class RCNN(keras.Model):
 
     def __init__(self, num_classes, filters=(16, 32), dense_units=64, **kwargs):
         super().__init__(**kwargs)
-        self.num_classes = _positive_int("num_classes", num_classes)
-        self.filters = tuple(_positive_int("filters", f) for f in filters)
-        self.dense_units = _positive_int("dense_units", dense_units)
+        self.num_classes = positive_int("num_classes", num_classes)
+        self.filters = tuple(positive_int("filters", f) for f in filters)
+        self.dense_units = positive_int("dense_units", dense_units)
         self.blocks = [
             (keras.layers.Conv2D(f, 3, padding="same", activation="relu", name=f"conv{i}"),
              keras.layers.MaxPooling2D(2, name=f"pool{i}"))
@@ -126,7 +121,7 @@ class RCNNBoxLoss(keras.losses.Loss):
 
     def __init__(self, num_classes, name="rcnn_box_loss", **kwargs):
         super().__init__(name=name, **kwargs)
-        self.num_classes = _positive_int("num_classes", num_classes)
+        self.num_classes = positive_int("num_classes", num_classes)
 
     def call(self, y_true, y_pred):
         y_true = ops.cast(y_true, y_pred.dtype)

@@ -9,6 +9,7 @@ then shared convolutional features (Fast/Faster R-CNN) remove.
 
 import numpy as np
 
+from dlcourse.arguments import positive_int
 from dlcourse.detection.crops import crop_and_resize
 from dlcourse.detection.nms import non_max_suppression_per_class
 
@@ -49,8 +50,7 @@ def sliding_windows(image_height, image_width, window_sizes, stride):
     >>> len(sliding_windows(4, 4, [2, (4, 2)], stride=2))
     6
     """
-    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
-        raise ValueError(f"stride must be a positive integer, got {stride!r}.")
+    stride = positive_int("stride", stride)
     sizes = _window_sizes(window_sizes)
     if not sizes:
         raise ValueError(f"window_sizes must hold at least one size (an integer or a (height, "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse.arguments import positive_int
 from dlcourse.gnn.graph import _edge_vectors, adjacency_matrix, adjacency_to_edges
 
 __all__ = [
@@ -146,8 +147,7 @@ def sample_neighbours(senders, receivers, num_nodes, fanout, rng):
         (senders, receivers, edge_ids): the kept edges, in their original order, and their
         positions in the input.
     """
-    if isinstance(fanout, bool) or not isinstance(fanout, (int, np.integer)) or fanout < 1:
-        raise ValueError(f"fanout must be a positive integer, got {fanout!r}.")
+    fanout = positive_int("fanout", fanout)
     senders, receivers = _edge_vectors(senders, receivers, num_nodes)
     # A random key per edge, then the `fanout` smallest keys per receiver: a uniform sample.
     keys = rng.random(senders.shape[0])

@@ -26,6 +26,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from dlcourse.arguments import positive_int
 from dlcourse.gnn.graph import _edge_vectors
 
 __all__ = [
@@ -49,9 +50,8 @@ def neighbour_lists(senders, receivers, num_nodes):
 
 
 def _check_walk_arguments(walk_length, walks_per_node, rng):
-    for name, value in (("walk_length", walk_length), ("walks_per_node", walks_per_node)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    positive_int("walk_length", walk_length)
+    positive_int("walks_per_node", walks_per_node)
     if not isinstance(rng, np.random.Generator):
         # the walks draw with rng.integers / rng.choice: a seed or a RandomState would not do
         raise TypeError(f"rng must be a numpy.random.Generator such as np.random.default_rng(0), "
@@ -187,9 +187,7 @@ class SkipGram(keras.Model):
 
     def __init__(self, num_nodes, embedding_dim=16, seed=None, **kwargs):
         super().__init__(**kwargs)
-        for name, value in (("num_nodes", num_nodes), ("embedding_dim", embedding_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        num_nodes, embedding_dim = positive_int("num_nodes", num_nodes), positive_int("embedding_dim", embedding_dim)
         self.num_nodes, self.embedding_dim, self.seed = num_nodes, embedding_dim, seed
         init = keras.initializers.RandomUniform(-0.5 / embedding_dim, 0.5 / embedding_dim, seed=seed)
         self.node_embedding = keras.layers.Embedding(num_nodes, embedding_dim, embeddings_initializer=init,

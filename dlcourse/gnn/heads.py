@@ -21,6 +21,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from dlcourse.arguments import positive_int
 from dlcourse.gnn.layers import GATConv, GATv2Conv, GCNConv, GraphSAGEConv, aggregate
 
 __all__ = [
@@ -83,8 +84,7 @@ class ConcatEdgeDecoder(keras.layers.Layer):
 
     def __init__(self, hidden_units=16, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(hidden_units, bool) or not isinstance(hidden_units, int) or hidden_units < 1:
-            raise ValueError(f"hidden_units must be a positive integer, got {hidden_units!r}.")
+        hidden_units = positive_int("hidden_units", hidden_units)
         self.hidden_units = hidden_units
         self.hidden = keras.layers.Dense(hidden_units, activation="relu", name="hidden")
         self.score = keras.layers.Dense(1, name="score")
@@ -171,8 +171,7 @@ class NodeClassifier(keras.layers.Layer):
 
     def __init__(self, num_classes, hidden_units=(16, 16), convolution="gcn", dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-            raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}.")
+        num_classes = positive_int("num_classes", num_classes)
         if convolution not in _CONVOLUTIONS:
             raise ValueError(f"convolution must be one of {sorted(_CONVOLUTIONS)}, got {convolution!r}.")
         self.num_classes, self.hidden_units = num_classes, tuple(int(u) for u in hidden_units)

@@ -21,6 +21,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from dlcourse.arguments import positive_int
+
 __all__ = ["GCNConv", "GraphSAGEConv", "GATConv", "GATv2Conv", "aggregate", "segment_softmax"]
 
 
@@ -133,11 +135,6 @@ def _with_self_loops(senders, receivers, num_nodes):
             ops.concatenate([ops.cast(receivers, "int32"), loops]))
 
 
-def _check_units(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-
-
 def _check_choice(name, value, choices):
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}.")
@@ -227,7 +224,7 @@ class GCNConv(_GraphLayer):
     def __init__(self, units, normalization="mean", activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
         super().__init__(activation, use_bias, kernel_initializer, bias_initializer, **kwargs)
-        _check_units("units", units)
+        units = positive_int("units", units)
         _check_choice("normalization", normalization, ("mean", "symmetric"))
         self.units = units
         self.normalization = normalization
@@ -312,10 +309,10 @@ class GraphSAGEConv(_GraphLayer):
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  **kwargs):
         super().__init__(activation, use_bias, kernel_initializer, bias_initializer, **kwargs)
-        _check_units("units", units)
+        units = positive_int("units", units)
         _check_choice("aggregator", aggregator, ("mean", "max_pool", "lstm"))
         if pool_units is not None:
-            _check_units("pool_units", pool_units)
+            pool_units = positive_int("pool_units", pool_units)
         self.units = units
         self.aggregator = aggregator
         self.pool_units = pool_units
@@ -396,8 +393,8 @@ class _AttentionLayer(_GraphLayer):
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(activation, use_bias, kernel_initializer, bias_initializer, **kwargs)
-        _check_units("units", units)
-        _check_units("num_heads", num_heads)
+        units = positive_int("units", units)
+        num_heads = positive_int("num_heads", num_heads)
         _check_choice("merge", merge, ("concat", "mean"))
         if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) or negative_slope < 0:
             raise ValueError(f"negative_slope must be a number >= 0, got {negative_slope!r}.")

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from dlcourse.arguments import int_at_least, is_int
 from dlcourse.gnn.layers import GATConv, GATv2Conv, GCNConv, GraphSAGEConv
 
 __all__ = ["GNNStack", "mean_pairwise_cosine_similarity", "over_smoothing_curve"]
@@ -103,18 +104,17 @@ class GNNStack(keras.layers.Layer):
                  activation="relu", num_heads=1, output_units=None, kernel_initializer="glorot_uniform",
                  **kwargs):
         super().__init__(**kwargs)
-        for name, value, low in (("units", units, 1), ("num_layers", num_layers, 0),
-                                 ("pre_layers", pre_layers, 0), ("post_layers", post_layers, 0),
-                                 ("num_heads", num_heads, 1)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
+        units, num_layers = int_at_least("units", units, 1), int_at_least("num_layers", num_layers, 0)
+        pre_layers, post_layers = int_at_least("pre_layers", pre_layers, 0), int_at_least("post_layers", post_layers, 0)
+        num_heads = int_at_least("num_heads", num_heads, 1)
         if convolution not in _CONVOLUTIONS:
             raise ValueError(f"convolution must be one of {sorted(_CONVOLUTIONS)}, got {convolution!r}.")
         if convolution in ("gat", "gatv2") and units % num_heads:
             raise ValueError(f"num_heads must divide units for attention layers, got units={units} "
                              f"and num_heads={num_heads}.")
-        if output_units is not None and (isinstance(output_units, bool) or not isinstance(output_units, int) or output_units < 1):
+        if output_units is not None and (not is_int(output_units) or output_units < 1):
             raise ValueError(f"output_units must be a positive integer or None, got {output_units!r}.")
+        output_units = None if output_units is None else int(output_units)
         self.units, self.num_layers, self.convolution, self.skip = units, num_layers, convolution, bool(skip)
         self.pre_layers, self.post_layers, self.num_heads = pre_layers, post_layers, num_heads
         self.output_units = output_units

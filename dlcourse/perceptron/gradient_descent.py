@@ -21,6 +21,8 @@ returns `(loss, grads)` with one gradient per parameter -- for the two-layer net
 
 import numpy as np
 
+from dlcourse.arguments import non_negative_int, positive_int
+
 
 def gradient_descent(loss_and_gradients, params, x, y, learning_rate=0.1, epochs=100):
     """Full-batch gradient descent: one update per epoch on the whole training set.
@@ -82,8 +84,7 @@ def minibatch_sgd(loss_and_gradients, params, x, y, learning_rate=0.1, epochs=10
     (4,)
     """
     _check_hyperparameters(learning_rate, epochs)
-    if not _is_count(batch_size) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    batch_size = positive_int("batch_size", batch_size)
     x, y = np.asarray(x), np.asarray(y)
     if len(x) != len(y):
         raise ValueError(
@@ -115,9 +116,4 @@ def _update(params, grads, learning_rate):
 def _check_hyperparameters(learning_rate, epochs):
     if not np.isscalar(learning_rate) or not learning_rate > 0:
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
-    if not _is_count(epochs) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}.")
-
-
-def _is_count(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    non_negative_int("epochs", epochs)

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from dlcourse.arguments import positive_int
 from dlcourse.perceptron.activations import ACTIVATION_NAMES, get_activation
 
 
@@ -51,8 +52,7 @@ class Perceptron(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-            raise ValueError(f"units must be a positive integer, got {units!r}.")
+        units = positive_int("units", units)
         if activation not in ACTIVATION_NAMES:
             raise ValueError(
                 f"activation must be one of {', '.join(ACTIVATION_NAMES)}, got {activation!r}."

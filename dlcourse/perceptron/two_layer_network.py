@@ -2,6 +2,7 @@
 
 import keras
 
+from dlcourse.arguments import positive_int
 from dlcourse.perceptron.activations import ACTIVATION_NAMES
 from dlcourse.perceptron.perceptron import Perceptron
 
@@ -56,9 +57,7 @@ class TwoLayerNetwork(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for argument, value in (("hidden_units", hidden_units), ("output_units", output_units)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{argument} must be a positive integer, got {value!r}.")
+        hidden_units, output_units = positive_int("hidden_units", hidden_units), positive_int("output_units", output_units)
         for argument, value in (
             ("hidden_activation", hidden_activation),
             ("output_activation", output_activation),

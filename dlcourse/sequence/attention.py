@@ -21,7 +21,7 @@ import math
 import keras
 from keras import ops
 
-from dlcourse.sequence.rnn import _positive_int
+from dlcourse.arguments import positive_int
 
 __all__ = ["causal_mask", "scaled_dot_product_attention", "SelfAttention"]
 
@@ -45,8 +45,8 @@ def causal_mask(query_length, key_length=None):
     >>> keras.ops.convert_to_numpy(causal_mask(3)).astype(int).tolist()
     [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     """
-    query_length = _positive_int("query_length", query_length)
-    key_length = query_length if key_length is None else _positive_int("key_length", key_length)
+    query_length = positive_int("query_length", query_length)
+    key_length = query_length if key_length is None else positive_int("key_length", key_length)
     return _lower_triangular(query_length, key_length)
 
 
@@ -147,9 +147,9 @@ class SelfAttention(keras.layers.Layer):
     def __init__(self, key_dim, value_dim=None, output_dim=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        self.key_dim = _positive_int("key_dim", key_dim)
-        self.value_dim = key_dim if value_dim is None else _positive_int("value_dim", value_dim)
-        self.output_dim = None if output_dim is None else _positive_int("output_dim", output_dim)
+        self.key_dim = positive_int("key_dim", key_dim)
+        self.value_dim = self.key_dim if value_dim is None else positive_int("value_dim", value_dim)
+        self.output_dim = None if output_dim is None else positive_int("output_dim", output_dim)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)

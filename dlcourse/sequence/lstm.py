@@ -21,7 +21,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from dlcourse.sequence.rnn import _positive_int
+from dlcourse.arguments import positive_int
 
 __all__ = ["LSTMCell", "GATES", "gates_from_keras_lstm", "keras_lstm_from_gates"]
 
@@ -79,7 +79,7 @@ class LSTMCell(keras.layers.Layer):
     def __init__(self, units, unit_forget_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        self.units = _positive_int("units", units)
+        self.units = positive_int("units", units)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)

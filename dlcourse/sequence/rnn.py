@@ -20,13 +20,9 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from dlcourse.arguments import positive_int
+
 __all__ = ["VanillaRNNCell"]
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return value
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -74,8 +70,8 @@ class VanillaRNNCell(keras.layers.Layer):
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        self.units = _positive_int("units", units)
-        self.output_units = units if output_units is None else _positive_int(
+        self.units = positive_int("units", units)
+        self.output_units = self.units if output_units is None else positive_int(
             "output_units", output_units)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)

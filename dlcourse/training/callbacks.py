@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import keras
 
+from dlcourse.arguments import non_negative_int
+
 __all__ = ["EarlyStopping"]
 
 # Monitored quantities that improve upwards when mode="auto"; everything else is a loss.
@@ -61,8 +63,7 @@ class EarlyStopping(keras.callbacks.Callback):
         restore_best_weights=False,
     ):
         super().__init__()
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be a non-negative integer, got {patience!r}.")
+        patience = non_negative_int("patience", patience)
         if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)) or min_delta < 0:
             raise ValueError(f"min_delta must be a non-negative number, got {min_delta!r}.")
         if mode not in ("min", "max", "auto"):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from dlcourse.arguments import optional_seed
+
 __all__ = ["InvertedDropout"]
 
 
@@ -52,11 +54,9 @@ class InvertedDropout(keras.layers.Layer):
             raise ValueError(
                 f"rate must be a number in [0, 1) (the probability of dropping a unit), got {rate!r}."
             )
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise ValueError(f"seed must be an integer or None, got {seed!r}.")
         self.rate = float(rate)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed = optional_seed("seed", seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.supports_masking = True
         self.built = True
 

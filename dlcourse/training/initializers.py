@@ -13,6 +13,8 @@ import random
 
 import keras
 
+from dlcourse.arguments import optional_seed
+
 __all__ = ["XavierUniform", "HeNormal", "compute_fans"]
 
 
@@ -48,22 +50,12 @@ def compute_fans(shape):
     return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
-def _check_seed(seed):
-    if seed is None or isinstance(seed, keras.random.SeedGenerator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(
-            f"seed must be an integer, a keras.random.SeedGenerator or None, got {seed!r}."
-        )
-    return seed
-
-
 class _SeededInitializer(keras.initializers.Initializer):
     """Shared seed handling: an int seed (or None) gives the same values on every call, a
     `keras.random.SeedGenerator` gives fresh values on each call -- Keras' own convention."""
 
     def __init__(self, seed=None):
-        self._init_seed = _check_seed(seed)
+        self._init_seed = seed = optional_seed("seed", seed, allow_generator=True)
         # An unseeded initializer still draws one seed up front (from Python's generator, which
         # keras.utils.set_random_seed seeds), so that one instance returns the same tensor on
         # every call, as Keras' own initializers do.

@@ -38,6 +38,8 @@ import math
 
 import numpy as np
 
+from dlcourse.arguments import int_at_least, is_int, positive_int
+
 __all__ = [
     "Uniform",
     "LogUniform",
@@ -138,7 +140,7 @@ class IntUniform:
     """
 
     def __init__(self, low, high):
-        if not (_is_integer(low) and _is_integer(high) and low <= high):
+        if not (is_int(low) and is_int(high) and low <= high):
             raise ValueError(f"IntUniform needs integers low <= high, got low={low!r}, high={high!r}.")
         self.low, self.high = int(low), int(high)
 
@@ -282,8 +284,7 @@ def keras_objective(build_fn, x, y=None, *, validation_data=None, epochs=1, batc
     if not callable(build_fn):
         raise TypeError(f"build_fn must be a callable build_fn(hparams) -> keras.Model, "
                         f"got {build_fn!r}.")
-    if not _is_integer(epochs) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
+    positive_int("epochs", epochs)
     if (monitor.startswith("val_") and validation_data is None
             and not fit_kwargs.get("validation_split")):
         raise ValueError(f"monitor={monitor!r} needs validation data; pass "
@@ -329,11 +330,6 @@ def _loss_of(score, mode):
 def _result(trials, mode):
     best = min(trials, key=lambda t: _loss_of(t.score, mode))
     return SearchResult(dict(best.hparams), best.score, trials, mode)
-
-
-def _check_count(name, value, minimum=1):
-    if not _is_integer(value) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,7 +397,7 @@ def random_search(objective, space, n_trials=10, *, mode="min", seed=None):
     True
     """
     _check_mode(mode)
-    _check_count("n_trials", n_trials)
+    int_at_least("n_trials", n_trials, 1)
     dimensions = _dimensions(space)
     rng = np.random.default_rng(seed)
     trials = []
@@ -615,9 +611,9 @@ def bayesian_optimization(objective, space, n_trials=20, *, n_initial=5, n_candi
     True
     """
     _check_mode(mode)
-    _check_count("n_trials", n_trials)
-    _check_count("n_initial", n_initial)
-    _check_count("n_candidates", n_candidates)
+    int_at_least("n_trials", n_trials, 1)
+    int_at_least("n_initial", n_initial, 1)
+    int_at_least("n_candidates", n_candidates, 1)
     kernel = _kernel_fn(kernel)
     dimensions = _dimensions(space)
     for name, dim in dimensions.items():
@@ -708,7 +704,7 @@ def hyperband_brackets(R, eta=3):
     if not _is_number(R) or R < 1:
         raise ValueError(f"R must be a number >= 1 (the maximum resource per configuration, "
                          f"e.g. epochs), got {R!r}.")
-    if not _is_integer(eta) or eta < 2:
+    if not is_int(eta) or eta < 2:
         raise ValueError(f"eta must be an integer >= 2 (the halving rate; 3 is usual), got {eta!r}.")
     eta = int(eta)
     s_max = _integer_log(R, eta)
@@ -720,7 +716,7 @@ def hyperband_brackets(R, eta=3):
 
 
 def _resource(R, divisor):
-    if _is_integer(R) and int(R) % divisor == 0:
+    if is_int(R) and int(R) % divisor == 0:
         return int(R) // divisor
     return R / divisor
 
@@ -798,8 +794,8 @@ def kfold_split(n_samples, k=5, *, shuffle=False, seed=None):
     >>> [v.tolist() for _, v in kfold_split(5, k=2)]
     [[0, 1, 2], [3, 4]]
     """
-    _check_count("k", k, minimum=2)
-    if not _is_integer(n_samples) or n_samples < k:
+    int_at_least("k", k, 2)
+    if not is_int(n_samples) or n_samples < k:
         raise ValueError(f"n_samples must be an integer >= k={k}, got {n_samples!r}; use fewer "
                          "folds or more data.")
     order = np.random.default_rng(seed).permutation(n_samples) if shuffle else np.arange(n_samples)
@@ -855,7 +851,3 @@ def kfold_cross_validation(fit_and_score, x, y=None, k=5, *, shuffle=False, seed
 def _is_number(value):
     return (isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
             and math.isfinite(value))
-
-
-def _is_integer(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
