@@ -18,6 +18,18 @@ def course_root():
     return ROOT
 
 
+@pytest.fixture(scope="module")
+def restore_legacy_keras_flag():
+    """TF-GNN interop sets TF_USE_LEGACY_KERAS=1; restore it when the module's tests are done, so
+    that processes later tests start do not inherit it."""
+    before = os.environ.get("TF_USE_LEGACY_KERAS")
+    yield
+    if before is None:
+        os.environ.pop("TF_USE_LEGACY_KERAS", None)
+    else:
+        os.environ["TF_USE_LEGACY_KERAS"] = before
+
+
 def run_cli(*args, cwd=ROOT, check=True):
     """Run `dlcourse ARGS` as a user types it; returns the CompletedProcess."""
     proc = subprocess.run([sys.executable, "-m", "dlcourse.cli", *map(str, args)], cwd=cwd,

@@ -6,7 +6,6 @@ layer; config and save/load round-trips.
 TF-GNN needs Keras 2: `dlcourse.gnn.graph.import_tensorflow_gnn` sets TF_USE_LEGACY_KERAS=1
 first, which switches `tf.keras` (not `import keras`, which stays Keras 3) for this process."""
 
-import os
 
 import keras
 import numpy as np
@@ -26,15 +25,8 @@ from dlcourse.gnn import (
 from dlcourse.gnn.graph import import_tensorflow_gnn
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _legacy_keras_flag_stays_in_this_module():
-    """TF-GNN interop sets TF_USE_LEGACY_KERAS=1; keep it out of processes later tests start."""
-    before = os.environ.get("TF_USE_LEGACY_KERAS")
-    yield
-    if before is None:
-        os.environ.pop("TF_USE_LEGACY_KERAS", None)
-    else:
-        os.environ["TF_USE_LEGACY_KERAS"] = before
+# TF-GNN interop sets TF_USE_LEGACY_KERAS=1; keep it out of processes later tests start.
+pytestmark = pytest.mark.usefixtures("restore_legacy_keras_flag")
 
 
 def _np(x):

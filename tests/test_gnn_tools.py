@@ -3,7 +3,6 @@ heads (keras.ops.segment_* / numpy pooling, sklearn's roc_auc_score), splits, mi
 (neighbourhood sampling, Cluster-GCN), over-smoothing with and without skips, the karate club
 data and GraphTensor interop, and GCN training on the karate club."""
 
-import os
 
 import keras
 import networkx as nx
@@ -45,15 +44,8 @@ from dlcourse.gnn import (
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _legacy_keras_flag_stays_in_this_module():
-    """TF-GNN interop sets TF_USE_LEGACY_KERAS=1; keep it out of processes later tests start."""
-    before = os.environ.get("TF_USE_LEGACY_KERAS")
-    yield
-    if before is None:
-        os.environ.pop("TF_USE_LEGACY_KERAS", None)
-    else:
-        os.environ["TF_USE_LEGACY_KERAS"] = before
+# TF-GNN interop sets TF_USE_LEGACY_KERAS=1; keep it out of processes later tests start.
+pytestmark = pytest.mark.usefixtures("restore_legacy_keras_flag")
 
 
 def _np(x):

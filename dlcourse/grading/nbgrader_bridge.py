@@ -219,6 +219,20 @@ def _test_target(source: str):
     return None
 
 
+def test_cells(notebook):
+    """[(test cell, (exercise id, check name) or None)] of a notebook, and the one exercise id its
+    test cells name (None when they name none); several exercises are a CourseError."""
+    from dlcourse.grading.sources import is_test_cell
+
+    tests = [(cell, _test_target(cell.source)) for cell in notebook.cells
+             if cell.cell_type == "code" and is_test_cell(cell)]
+    ids = {target[0] for _, target in tests if target}
+    if len(ids) > 1:
+        raise CourseError(f"a notebook's test cells name several exercises ({', '.join(sorted(ids))}); "
+                          "regenerate it with `dlcourse nbgrader`.")
+    return tests, (ids.pop() if ids else None)
+
+
 def _stream(text):
     return nbformat.v4.new_output("stream", name="stdout", text=text + "\n")
 
@@ -277,18 +291,13 @@ class SandboxGrade(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         from dlcourse.grading.grade import Cache, grade_source, problem_report, task_for
         from dlcourse.grading.runner import Limits
-        from dlcourse.grading.sources import SubmissionProblem, is_test_cell, notebook_source
+        from dlcourse.grading.sources import SubmissionProblem, notebook_source
 
-        tests = [(cell, _test_target(cell.source)) for cell in nb.cells
-                 if cell.cell_type == "code" and is_test_cell(cell)]
-        ids = {target[0] for _, target in tests if target}
-        if not ids:
+        tests, exercise_id = test_cells(nb)
+        if exercise_id is None:
             return nb, resources
-        if len(ids) > 1:
-            raise CourseError(f"a notebook's test cells name several exercises ({', '.join(sorted(ids))}); "
-                              "regenerate it with `dlcourse nbgrader`.")
         course = Course.find(self.course or None)
-        exercise = course.exercise(ids.pop())
+        exercise = course.exercise(exercise_id)
         limits = Limits(memory_mb=self.memory_mb, timeout_cap=self.timeout)
         cache = Cache(course.root / ".dlcourse-cache")
         task = task_for(exercise, limits, cache)
@@ -317,7 +326,7 @@ class SandboxGrade(NbGraderPreprocessor):
         comes: nothing graded ahead is trusted beyond its content.
         """
         from dlcourse.grading.grade import grade_source, task_for
-        from dlcourse.grading.sources import is_test_cell, notebook_source
+        from dlcourse.grading.sources import notebook_source
 
         converter = self._converter()
         info = resources.get("nbgrader", {})
@@ -332,8 +341,7 @@ class SandboxGrade(NbGraderPreprocessor):
         for path in sorted(folder.glob("*.ipynb")):
             try:
                 notebook = nbformat.read(path, as_version=4)
-                targets = {_test_target(c.source) for c in notebook.cells if is_test_cell(c)} - {None}
-                (exercise_id,) = {t[0] for t in targets}
+                _, exercise_id = test_cells(notebook)
                 task = task_for(course.exercise(exercise_id), limits, cache)
                 work.append((task, notebook_source(notebook)))
             except Exception:  # noqa: BLE001 -- anything odd is graded (or refused) in its own turn
