@@ -177,16 +177,17 @@ def nbgrader(course_dir, course, chapters):
 @main.command(name="list")
 @click.option("--course", type=click.Path(file_okay=False), help="Course checkout (default: found from here).")
 def list_exercises(course):
-    """List the exercises with their points."""
+    """List the exercises with their points and the lecture sections they examine."""
     from rich.table import Table
 
     the_course = Course.find(course)
     table = Table()
-    for column in ("exercise", "title", "points", "checks (visible)"):
+    for column in ("exercise", "title", "lecture", "points", "checks (visible)"):
         table.add_column(column)
     for ex in the_course.exercises:
         checks = ex.checks
-        table.add_row(ex.id, ex.title, f"{ex.max_score:g}", f"{len(checks)} ({sum(c.visible for c in checks)})")
+        lecture = ", ".join(f"§{number}" for number, _ in ex.lecture) or "-"
+        table.add_row(ex.id, ex.title, lecture, f"{ex.max_score:g}", f"{len(checks)} ({sum(c.visible for c in checks)})")
     console.print(table)
 
 

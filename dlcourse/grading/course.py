@@ -11,6 +11,7 @@ import re
 
 from dlcourse.grading.checks import Check, checks_of
 from dlcourse.grading.probe import load_namespace
+from dlcourse.lecture import LectureReferenceError, references
 
 CHAPTERS = (
     "ch01_perceptron",
@@ -75,6 +76,14 @@ class Exercise:
         """The points the prompt's first line announces, "Title (N points)"."""
         match = self._title_line()
         return float(match.group("points")) if match else None
+
+    @property
+    def lecture(self) -> list[tuple[str, str]]:
+        """The notes' sections the prompt's `Lecture:` line names, as (number, title) pairs."""
+        try:
+            return references(self.prompt)
+        except LectureReferenceError as err:
+            raise CourseError(f"solutions/{self.id}.py: {err}") from None
 
     def _title_line(self):
         lines = self.prompt.strip().splitlines()
