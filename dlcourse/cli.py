@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
 import sys
 import tempfile
 
@@ -56,6 +57,16 @@ def main():
     """dlcourse: the Advanced Deep Learning Architecture course -- release, check, grade."""
 
 
+def _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, chapters):
+    if len(submissions) <= 1:
+        return run_grade(the_course, submissions, limits, cache, jobs, hidden, chapters=chapters)
+    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=err_console) as bar:
+        task = bar.add_task("", total=len(submissions))
+        return run_grade(the_course, submissions, limits, cache, jobs, hidden,
+                         progress=lambda name: bar.update(task, advance=1, description=name), chapters=chapters)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--course", type=click.Path(file_okay=False), help="Course checkout (default: found from here).")
@@ -88,16 +99,19 @@ def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs
         submissions = discover(list(paths), pathlib.Path(workdir))
         hidden = [pathlib.Path(workdir), *(o for o in outputs if o != pathlib.Path.cwd().resolve())]
         limits = _limits(timeout, memory)
-        if len(submissions) > 1:
-            with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          TextColumn("{task.description}"), console=err_console) as bar:
-                task = bar.add_task("", total=len(submissions))
-                report = run_grade(the_course, submissions, limits, cache, jobs, hidden,
-                                   progress=lambda name: bar.update(task, advance=1, description=name),
-                                   chapters=chapters)
-        else:
-            report = run_grade(the_course, submissions, limits, cache, jobs, hidden, chapters=chapters)
+        try:
+            report = _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, chapters)
+        except KeyboardInterrupt:
+            err_console.print("interrupted: what was graded is cached; run the same command again to resume.")
+            # Not sys.exit, which would wait for the grading threads: every child dies with us.
+            from dlcourse.grading.runner import stop_zygote
+
+            stop_zygote()
+            shutil.rmtree(workdir, ignore_errors=True)
+            sys.stdout.flush()
+            os._exit(130)
     reports.print_report(report, console)
+
     if json_path:
         reports.write_json(report, pathlib.Path(json_path))
     if csv_path:

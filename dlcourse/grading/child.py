@@ -28,6 +28,18 @@ from dlcourse.grading import sandbox
 MAX_MESSAGE = 600
 
 
+def _die_with_parent():
+    """Be killed when the process that started this one dies (the runner for a fresh child, the
+    zygote's waiter for a forked one), so a killed grading run leaves no student code behind."""
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent or parent == 1:
+        os._exit(1)
+
+
 def _send(fd, header, payload=b""):
     data = json.dumps(header).encode()
     os.write(fd, struct.pack(">I", len(data)) + data + struct.pack(">I", len(payload)))
@@ -55,6 +67,7 @@ def _student_error(exc, student_file):
 
 def run(fd: int) -> None:
     """Read the request from stdin, isolate, import the submission, run its checks."""
+    _die_with_parent()
     request = json.loads(sys.stdin.buffer.read())
     isolation = sandbox.enter(request)
     _send(fd, {"event": "isolated", "isolation": isolation})

@@ -3,6 +3,13 @@
 A result is cached under the course's .dlcourse-cache/ by the hash of what determines it (the
 submitted file, the exercise's solution and grader, the limits), so an interrupted run resumes
 where it stopped and identical files (untouched stubs) are graded once.
+
+Deadlines are calibrated from the reference: each check's wall time on the reference solution is
+measured when its results are computed and cached with them, and a submission's check may take
+max(DEADLINE_FLOOR_S, DEADLINE_MULTIPLE x the reference's time), never more than the check's own
+`timeout` (nor `--timeout`). The import gets max(IMPORT_FLOOR_S, the same multiple of the
+reference's import). So a hang costs seconds, machine noise has a margin of 25x, and a given cache
+always grades alike.
 """
 
 from __future__ import annotations
@@ -22,9 +29,16 @@ from dlcourse import __version__
 from dlcourse.grading.checks import compare_results
 from dlcourse.grading.course import Course, CourseError, Exercise
 from dlcourse.grading.probe import dump_arrays, load_arrays
-from dlcourse.grading.runner import Limits, run_checks
+from dlcourse.grading.runner import IMPORT_TIMEOUT_S, Deadlines, Limits, run_checks
 from dlcourse.grading.sources import SubmissionProblem, forbidden_uses, read_submission
 from dlcourse.grading.submissions import Submission
+
+
+DEADLINE_FLOOR_S = 3.0
+DEADLINE_MULTIPLE = 25.0
+IMPORT_FLOOR_S = 20.0
+_SECONDS = "__seconds__"  # the pseudo-check under which a cached reference keeps its timings
+_IMPORT = "__import__"
 
 
 class Cache:
@@ -84,11 +98,19 @@ def unflatten(arrays: dict[str, np.ndarray]) -> dict[str, dict]:
 
 def reference_results(exercise: Exercise, limits: Limits, cache: Cache, checks=None) -> dict[str, dict]:
     """{check name: arrays} of the reference solution (computed in a child, then cached)."""
+    return timed_reference(exercise, limits, cache, checks)[0]
+
+
+def timed_reference(exercise: Exercise, limits: Limits, cache: Cache, checks=None):
+    """({check name: arrays}, {check name: seconds, "__import__": seconds}) of the reference
+    solution: computed in a child that the parent times, then cached together."""
     checks = checks if checks is not None else exercise.checks
-    key = content_key(__version__, exercise.fingerprint(), [c.name for c in checks])
+    key = content_key(__version__, "timed", exercise.fingerprint(), [c.name for c in checks])
     cached = cache.get_bytes("reference", key, ".npz")
     if cached is not None:
-        return unflatten(load_arrays(cached))
+        per_check = unflatten(load_arrays(cached))
+        seconds = per_check.pop(_SECONDS, {})
+        return per_check, {name: float(value) for name, value in seconds.items()}
     request = {
         "module_name": exercise.name,
         "source": exercise.solution.read_text(encoding="utf-8"),
@@ -98,7 +120,7 @@ def reference_results(exercise: Exercise, limits: Limits, cache: Cache, checks=N
     }
     # The reference always gets each check's full time: `--timeout` caps student code only.
     trusted = dataclasses.replace(limits, timeout_cap=None)
-    outcomes, _ = run_checks(request, {c.name: c.timeout for c in checks}, trusted)
+    outcomes, _, import_seconds = run_checks(request, Deadlines({c.name: c.timeout for c in checks}), trusted)
     broken = [f"{name}: {o.message}" for name, o in outcomes.items() if o.status != "ok"]
     if broken or len(outcomes) != len(checks):
         raise CourseError(
@@ -106,8 +128,10 @@ def reference_results(exercise: Exercise, limits: Limits, cache: Cache, checks=N
             "fix solutions/ or graders/ before grading."
         )
     per_check = {name: o.arrays for name, o in outcomes.items()}
-    cache.put_bytes("reference", key, ".npz", dump_arrays(_flatten(per_check)))
-    return per_check
+    seconds = {name: o.seconds for name, o in outcomes.items()} | {_IMPORT: import_seconds}
+    stored = {name: np.float64(value) for name, value in seconds.items() if value is not None}
+    cache.put_bytes("reference", key, ".npz", dump_arrays(_flatten({**per_check, _SECONDS: stored})))
+    return per_check, seconds
 
 
 def _test_entry(chk, status, fraction=0.0, feedback=""):
@@ -130,6 +154,7 @@ class Task:
     checks: list
     forbidden: tuple
     reference: dict  # {check name: arrays}
+    reference_seconds: dict = dataclasses.field(default_factory=dict)  # {check or "__import__": s}
 
     @property
     def name(self):
@@ -139,14 +164,29 @@ class Task:
     def max_score(self):
         return sum(c.points for c in self.checks)
 
+    @property
+    def deadlines(self) -> Deadlines:
+        """Each check's deadline from the reference's time (the check's full `timeout` where the
+        time is unknown, as for `dlcourse check` on a student's own machine)."""
+        measured = {c.name: self.reference_seconds[c.name] for c in self.checks if c.name in self.reference_seconds}
+        checks = {c.name: min(c.timeout, max(DEADLINE_FLOOR_S, DEADLINE_MULTIPLE * measured[c.name]))
+                  if c.name in measured else c.timeout for c in self.checks}
+        import_s = self.reference_seconds.get(_IMPORT)
+        import_s = IMPORT_TIMEOUT_S if import_s is None else min(
+            IMPORT_TIMEOUT_S, max(IMPORT_FLOOR_S, DEADLINE_MULTIPLE * import_s))
+        return Deadlines(checks, import_s, measured)
+
     def key(self, limits) -> str:
+        deadlines = self.deadlines
         return content_key(__version__, self.exercise_id, self.grader_source, [c.name for c in self.checks],
-                    limits.memory_mb, limits.cpu_seconds_per_check, limits.timeout_cap, limits.isolate)
+                           sorted(deadlines.checks.items()), deadlines.import_s,
+                           limits.memory_mb, limits.cpu_seconds_per_check, limits.timeout_cap, limits.isolate)
 
 
 def task_for(exercise: Exercise, limits: Limits, cache: Cache) -> Task:
+    reference, seconds = timed_reference(exercise, limits, cache)
     return Task(exercise.id, exercise.grader.read_text(encoding="utf-8"), exercise.checks,
-                exercise.forbidden, reference_results(exercise, limits, cache))
+                exercise.forbidden, reference, seconds)
 
 
 def grade_file(task: Task, path, limits: Limits, hide, cache: Cache):
@@ -186,7 +226,7 @@ def _grade_source(task: Task, source: str, limits: Limits, hide):
         "checks": [c.name for c in task.checks],
         "hide": [str(p) for p in hide],
     }
-    outcomes, isolation = run_checks(request, {c.name: c.timeout for c in task.checks}, limits)
+    outcomes, isolation, _ = run_checks(request, task.deadlines, limits)
     tests = []
     for chk in task.checks:
         outcome = outcomes.get(chk.name)
@@ -236,7 +276,8 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
     if not exercises:
         raise CourseError(f"{course.root} has no exercises (solutions/<chapter>/<name>.py with a grader).")
     hide = [*course.hidden_paths, *(s.root for s in submissions), *extra_hidden]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         tasks = list(pool.map(lambda e: task_for(e, limits, cache), exercises))
         futures = {
             (i, j): pool.submit(grade_file, task, sub.file_for(task.exercise_id), limits, hide, cache)
@@ -249,6 +290,12 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
             left[owner[future]] -= 1
             if progress and not left[owner[future]]:
                 progress(submissions[owner[future]].name)
+    except BaseException:
+        # Ctrl-C: queue no more work and do not wait for what runs (the caller exits, and every
+        # child dies with this process); what finished is in the cache, so a rerun resumes.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     isolations = set()
     results = []
     for i, sub in enumerate(submissions):

@@ -2,8 +2,10 @@
 
 `run_checks` runs the named checks of one grader against one module's source. Each check gets
 its own wall-clock deadline; a check that overruns is recorded as a timeout, the child's whole
-process group is killed, and a fresh child continues with the remaining checks. A child that
-dies mid-check (sys.exit, os._exit, a crash, the CPU or memory limit) loses only that check.
+process group is killed, and a fresh child (forked from the zygote, so it costs a fraction of a
+second) continues with the remaining checks. A child that dies mid-check (sys.exit, os._exit, a
+crash, the CPU or memory limit) loses only that check. The parent times every check itself, from
+the child's start frame to its result: that is how the reference's times are measured.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Outcome:
     status: str  # "ok", "error" or "timeout"
     arrays: dict | None = None
     message: str = ""
+    seconds: float | None = None  # wall time from the check's start to its result, as the parent saw it
 
 
 def child_env(scratch: str) -> dict:
@@ -176,6 +179,13 @@ _zygote = None
 _zygote_lock = threading.Lock()
 
 
+def stop_zygote() -> None:
+    """Close this process's zygote now (it also closes at exit); its children die with it."""
+    with _zygote_lock:
+        if _zygote is not None:
+            _zygote.close()
+
+
 def _fork_from_zygote(request, scratch, result_fd, log_fd, data):
     """A child forked by this process's zygote (started on first use), or None if that fails."""
     global _zygote
@@ -184,7 +194,11 @@ def _fork_from_zygote(request, scratch, result_fd, log_fd, data):
     with _zygote_lock:
         if _zygote is None or not _zygote.alive():
             home = tempfile.mkdtemp(prefix="dlcourse-zygote-")
-            _zygote = Zygote(child_env(home), home)
+            try:
+                _zygote = Zygote(child_env(home), home)
+            except OSError:
+                shutil.rmtree(home, ignore_errors=True)
+                return None  # fresh children instead
             atexit.register(_zygote.close)
         zygote = _zygote
     stdin_r, stdin_w = os.pipe()
@@ -201,36 +215,59 @@ def _fork_from_zygote(request, scratch, result_fd, log_fd, data):
     return proc
 
 
-def run_checks(request: dict, timeouts: dict[str, float], limits: Limits):
-    """Run `request["checks"]` in sandboxed children; returns ({check: Outcome}, isolation).
+@dataclasses.dataclass
+class Deadlines:
+    """Wall-clock seconds for a run: the import, each check, and what the timeout feedback says
+    of the reference's own time ({check: seconds}; empty where it is not known)."""
+
+    checks: dict[str, float]
+    import_s: float = IMPORT_TIMEOUT_S
+    reference_s: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    def message(self, name: str, limits: Limits) -> str:
+        text = f"this check did not finish within {_cap(self.checks[name], limits):.3g} s"
+        if name in self.reference_s:
+            text += (f"; the reference solution takes {self.reference_s[name]:.2g} s, so look for an endless "
+                     "loop or far more work than the task needs")
+        return text + "."
+
+
+def run_checks(request: dict, deadlines: Deadlines, limits: Limits):
+    """Run `request["checks"]` in sandboxed children; returns ({check: Outcome}, isolation, import seconds).
 
     `request` holds `module_name`, `source` (the module's text), `grader_source`, `checks`
-    (names, in order) and `hide` (folders the child must not see).
+    (names, in order) and `hide` (folders the child must not see). The import seconds are the
+    first child's, from its sandbox being ready to the module having imported (None if it did not).
     """
     pending = list(request["checks"])
     outcomes: dict[str, Outcome] = {}
     isolation = None  # as the child reported it before any student code ran
+    import_seconds = None
     while pending:
         child = _Child(dict(request, checks=pending), limits)
         try:
-            current, isolation = _drive(child, pending, timeouts, limits, outcomes, isolation)
+            current, isolation, took = _drive(child, pending, deadlines, limits, outcomes, isolation)
+            import_seconds = took if import_seconds is None else import_seconds
         finally:
             child.kill()
         pending = [name for name in pending if name not in outcomes]
         if current is None:  # the module never became ready: nothing more can run
             break
-    return outcomes, isolation
+    return outcomes, isolation, import_seconds
 
 
 def _cap(timeout, limits):
     return min(timeout, limits.timeout_cap) if limits.timeout_cap else timeout
 
 
-def _drive(child, pending, timeouts, limits, outcomes, isolation):
-    """Read one child's frames until it ends; returns (last started check or None, isolation)."""
+def _drive(child, pending, deadlines, limits, outcomes, isolation):
+    """Read one child's frames until it ends; returns (last started check or None, isolation,
+    seconds the import took or None)."""
     current = None
     started = set()
-    deadline = time.monotonic() + _cap(IMPORT_TIMEOUT_S, limits)
+    began = time.monotonic()
+    deadline = began + _cap(deadlines.import_s, limits)
+    imported = None
     while True:
         try:
             frame = child.next_frame(deadline)
@@ -242,10 +279,8 @@ def _drive(child, pending, timeouts, limits, outcomes, isolation):
                 for name in pending:
                     outcomes.setdefault(name, Outcome("timeout", message=message))
             else:
-                limit = _cap(timeouts[current], limits)
-                outcomes.setdefault(current, Outcome(
-                    "timeout", message=f"this check did not finish within {limit:g} s."))
-            return current, isolation
+                outcomes.setdefault(current, Outcome("timeout", message=deadlines.message(current, limits)))
+            return current, isolation, imported
         if frame is None or frame[0] == "garbled":
             why = frame[1] if frame else _ended(child)
             if not current:
@@ -253,18 +288,20 @@ def _drive(child, pending, timeouts, limits, outcomes, isolation):
                     outcomes.setdefault(name, Outcome("error", message=f"your file could not be loaded: {why}"))
             elif current not in outcomes:
                 outcomes[current] = Outcome("error", message=f"the process ended during this check: {why}")
-            return current, isolation
+            return current, isolation, imported
         header, payload = frame
         event, name = header.get("event"), header.get("check")
         if event == "import-error" and current is None:
             message = f"your file could not be imported: {header.get('message', '')}"
             for pending_name in pending:
                 outcomes.setdefault(pending_name, Outcome("error", message=message))
-            return None, isolation
+            return None, isolation, imported
         if event == "isolated" and current is None and isolation is None:
             isolation = str(header.get("isolation"))
+            began = time.monotonic()
         elif event == "ready" and current is None:
             current = ""  # imported; no check running yet
+            imported = time.monotonic() - began
         elif name in pending and name not in outcomes:
             if event == "start":
                 # The child runs the checks in order, each once: a start frame for any other
@@ -273,14 +310,16 @@ def _drive(child, pending, timeouts, limits, outcomes, isolation):
                 if name == upcoming and (not current or current in outcomes):
                     started.add(name)
                     current = name
-                    deadline = time.monotonic() + _cap(timeouts[name], limits)
+                    began = time.monotonic()
+                    deadline = began + _cap(deadlines.checks[name], limits)
             elif event == "result" and name == current:
                 try:
-                    outcomes[name] = Outcome("ok", arrays=load_arrays(payload))
+                    outcomes[name] = Outcome("ok", arrays=load_arrays(payload), seconds=time.monotonic() - began)
                 except Exception:  # noqa: BLE001 -- anything malformed is the submission's
                     outcomes[name] = Outcome("error", message="the results could not be read back")
             elif event == "error" and name == current:
-                outcomes[name] = Outcome("error", message=str(header.get("message", ""))[:800])
+                outcomes[name] = Outcome("error", message=str(header.get("message", ""))[:800],
+                                         seconds=time.monotonic() - began)
 
 
 def _ended(child) -> str:

@@ -14,6 +14,12 @@ forks:
 A forked child has a single thread, so it can still enter new user namespaces; TensorFlow starts
 its thread pools in the child on first use. The waiter gives the runner what `subprocess.Popen`
 would: a process group to kill and an exit status to explain.
+
+Nothing outlives the grading run: the zygote is killed when the runner dies (PR_SET_PDEATHSIG,
+which the kernel delivers however the runner dies, SIGKILL included, even mid-way through a
+TensorFlow preload), and it exits when the runner closes its socket; each waiter is killed when
+the zygote dies and each worker when its waiter dies, and the sandbox ties the student's process
+to the worker the same way.
 """
 
 from __future__ import annotations
@@ -62,17 +68,31 @@ def _serve(sock: socket.socket) -> None:
             if name in PRELOADABLE:
                 __import__(name)
         stdin_fd, result_fd, log_fd, status_fd = fds
+        zygote = os.getpid()
         if os.fork() == 0:
             sock.close()
-            _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child)
+            _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child, zygote)
         for fd in fds:
             os.close(fd)
 
 
-def _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child):
+def die_with_parent(parent: int) -> None:
+    """Be killed when the process `parent` (this one's parent now) dies; exit at once if it
+    already has."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child, zygote):
+    die_with_parent(zygote)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    waiter = os.getpid()
     worker = os.fork()
     if worker == 0:
+        die_with_parent(waiter)
         os.close(status_fd)
         os.setsid()
         os.dup2(stdin_fd, 0)
@@ -150,11 +170,29 @@ class Zygote:
         self._home = cwd
         self._lock = threading.Lock()
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-m", "dlcourse.grading.zygote", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        started, failure = threading.Event(), []
+
+        def keeper():
+            # A death signal follows the *thread* that forked: start the zygote from one that
+            # never ends (a grading pool's threads end with each run), so it dies with the process.
+            try:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-I", "-m", "dlcourse.grading.zygote", str(theirs.fileno()), str(os.getpid())],
+                    pass_fds=(theirs.fileno(),), env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            except BaseException as err:  # noqa: BLE001 -- reported to the caller below
+                failure.append(err)
+                return
+            finally:
+                started.set()
+            threading.Event().wait()
+
+        threading.Thread(target=keeper, name="dlcourse-zygote", daemon=True).start()
+        started.wait()
         theirs.close()
+        if failure:
+            self._sock.close()
+            raise OSError(f"the zygote could not start: {failure[0]}")
 
     def alive(self) -> bool:
         return self._proc.poll() is None
@@ -189,4 +227,5 @@ class Zygote:
 
 
 if __name__ == "__main__":
+    die_with_parent(int(sys.argv[2]))
     _serve(socket.socket(fileno=int(sys.argv[1])))
