@@ -133,28 +133,34 @@ def test_causal_self_attention_agrees_with_library_layer():
     rng = np.random.default_rng(8)
     x = rng.normal(size=(2, 6, 4)).astype("float32")
     w_q, w_k, w_v = (rng.normal(size=(4, 3)).astype("float32") for _ in range(3))
-    layer = SelfAttention(3, use_bias=False)
+    layer = SelfAttention(3, causal=True)  # the notes' form, with our causal mask
     layer.build(x.shape)
-    layer.set_weights([w_q, w_k, w_v, np.eye(3, 4, dtype="float32")])  # W_o keeps the first 3 features
+    layer.set_weights([w_q, w_k, w_v])
     output, weights = sol.causal_self_attention(x, w_q, w_k, w_v)
-    library, library_weights = layer(x, use_causal_mask=True, return_attention_scores=True)
-    np.testing.assert_allclose(output, _numpy(library)[..., :3], rtol=1e-4, atol=1e-5)
+    library, library_weights = layer(x, return_attention_scores=True)
+    np.testing.assert_allclose(output, _numpy(library), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(weights, _numpy(library_weights), rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("causal", [False, True])
-def test_self_attention_layer_agrees_with_library_layer(causal):
+@pytest.mark.parametrize("options", [
+    {},  # the notes' form
+    {"causal": True},
+    {"use_bias": True},
+    {"use_output_projection": True},
+    {"use_bias": True, "use_output_projection": True, "causal": True},
+], ids=lambda options: "-".join(options) or "notes_form")
+def test_self_attention_layer_agrees_with_library_layer(options):
     sol = _solution("self_attention_layer")
     rng = np.random.default_rng(9)
     x = rng.normal(size=(2, 5, 4)).astype("float32")
-    ours, library = sol.SelfAttention(3), SelfAttention(3)
+    ours, library = sol.SelfAttention(3, **options), SelfAttention(3, **options)
     ours(x)
     library(x)
+    assert [w.name for w in ours.weights] == [w.name for w in library.weights]
     weights = [rng.normal(size=w.shape).astype("float32") for w in library.get_weights()]
     ours.set_weights(weights)
     library.set_weights(weights)
-    for a, b in zip(ours(x, use_causal_mask=causal, return_attention_scores=True),
-                    library(x, use_causal_mask=causal, return_attention_scores=True)):
+    for a, b in zip(ours(x, return_attention_scores=True), library(x, return_attention_scores=True)):
         np.testing.assert_allclose(_numpy(a), _numpy(b), rtol=1e-5, atol=1e-6)
 
 

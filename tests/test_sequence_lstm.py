@@ -39,7 +39,7 @@ def test_lstm_cell_matches_keras_lstm_on_shared_weights(seed, batch, steps, inpu
 
 
 def test_gate_order_is_mapped_not_assumed():
-    """Each of Keras' blocks i, f, c, o lands in the lecture's gate of the same name."""
+    """Each of Keras' blocks i, f, c, o lands in the notes' gate of the same name."""
     units, input_dim = 2, 3
     kernel = np.concatenate([np.full((input_dim, units), k) for k in (1.0, 2.0, 3.0, 4.0)], axis=1)
     recurrent = np.concatenate([np.full((units, units), -k) for k in (1.0, 2.0, 3.0, 4.0)], axis=1)

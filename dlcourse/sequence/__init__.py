@@ -1,22 +1,37 @@
-"""Chapter 3, deep sequence modeling: the Keras pieces of the lecture.
+"""Chapter 3, deep sequence modeling: the Keras pieces of the notes' chapter 3.
 
-- recurrent cells, for `keras.layers.RNN`: `VanillaRNNCell` (h_t = tanh(W_hh h_{t-1} + W_xh x_t),
-  y_t = W_hy h_t) and `LSTMCell` (forget, input, candidate and output gates), with
+Lecture: §3 Deep Sequence Modeling; §3.1 Recurrent Neural Network(RNN); §3.2 Long Short Term Memory; §3.3 Attention Mechanism
+
+- recurrent cells, for `keras.layers.RNN`: `VanillaRNNCell` (the notes'
+  h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t), y_hat_t = W_hy^T h_t) and `LSTMCell` (the notes'
+  forget, store, update and output steps f_t, i_t, c~_t, c_t, o_t, h_t), with
   `gates_from_keras_lstm` / `keras_lstm_from_gates` to move weights to and from
   `keras.layers.LSTM`
 - backpropagation through time by hand, in numpy: `rnn_forward`, `sequence_loss`,
   `bptt_gradients`
 - vanishing gradients: `rnn_state_jacobian_norms` (numpy, vanilla RNN) and
   `state_jacobian_norms` (any Keras cell, by `tf.GradientTape`)
-- gradient clipping: `clip_by_value`, `clip_by_norm`, `clip_by_global_norm`, `global_norm`
-- attention: `scaled_dot_product_attention`, `causal_mask`, the `SelfAttention` layer, and
-  `plot_attention` to look at the weights
+- gradient flow (the notes' questions on vanishing gradients): `weight_gradient_terms`,
+  `activation_derivative`, `recurrent_jacobian_norms` (tanh or ReLU), `lstm_forget_gates` and
+  `cell_path_gradients` (the LSTM's cell-state path)
+- gradient clipping (beyond the notes, against exploding gradients): `clip_by_value`,
+  `clip_by_norm`, `clip_by_global_norm`, `global_norm`
+- attention: `scaled_dot_product_attention`, `causal_mask` (ours), the `SelfAttention` layer
+  (the notes' form by default; biases, an output projection and the causal mask as options),
+  and `plot_attention` to look at the weights
 - `plot_gradient_norms`: the vanishing gradient, RNN against LSTM, on a log scale
 """
 
 from dlcourse.sequence.attention import SelfAttention, causal_mask, scaled_dot_product_attention
 from dlcourse.sequence.bptt import bptt_gradients, rnn_forward, rnn_state_jacobian_norms, sequence_loss
 from dlcourse.sequence.clipping import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
+from dlcourse.sequence.gradient_flow import (
+    activation_derivative,
+    cell_path_gradients,
+    lstm_forget_gates,
+    recurrent_jacobian_norms,
+    weight_gradient_terms,
+)
 from dlcourse.sequence.lstm import LSTMCell, gates_from_keras_lstm, keras_lstm_from_gates
 from dlcourse.sequence.plots import plot_attention, plot_gradient_norms
 from dlcourse.sequence.rnn import VanillaRNNCell
@@ -32,6 +47,11 @@ __all__ = [
     "bptt_gradients",
     "rnn_state_jacobian_norms",
     "state_jacobian_norms",
+    "weight_gradient_terms",
+    "activation_derivative",
+    "recurrent_jacobian_norms",
+    "lstm_forget_gates",
+    "cell_path_gradients",
     "clip_by_value",
     "clip_by_norm",
     "clip_by_global_norm",

@@ -1,9 +1,15 @@
-"""Backpropagation through time, by hand, in numpy, for the lecture's vanilla RNN.
+"""Backpropagation through time, by hand, in numpy, for the notes' vanilla RNN.
 
-Chapter 3 ("deep sequence modeling"). The RNN is unrolled over the sequence and the chain rule
-runs backwards through the unrolled graph. In the row-vector form of `VanillaRNNCell`
-(x_t (batch, input_dim), h_t (batch, units), W_xh (input_dim, units), W_hh (units, units),
-W_hy (units, output_units)):
+Lecture: §3.1 Recurrent Neural Network(RNN)
+
+The notes' RNN is h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t), y_hat_t = W_hy^T h_t, trained on
+L = sum_t L_t with L_t = 1/2 (y_hat_t - y_t)^2 for a fixed h_0. The notes start the chain rule
+(dL_t/dW_hy = dL_t/dy_hat_t . dy_hat_t/dW_hy, and dL_t/dW_xh through dh_t/dW_xh) and leave
+dh_t/dW_xh unfinished; this module carries it out. The RNN is unrolled over the sequence and
+the chain rule runs backwards through the unrolled graph. In the row-vector form of
+`VanillaRNNCell`, with the notes' matrices (x_t (batch, input_dim), h_t (batch, units),
+W_xh (input_dim, units), W_hh (units, units), W_hy (units, output_units)), and a_t our name for
+the argument of tanh:
 
     a_t = h_{t-1} W_hh + x_t W_xh,   h_t = tanh(a_t),   y_hat_t = h_t W_hy
     L   = sum over t (and batch, outputs) of 1/2 (y_hat_t - y_t)^2
@@ -16,11 +22,13 @@ Backwards, from t = T down to 1, with dL/dh_{T+1} contributions equal to zero:
     dL/dW_hy   += h_t^T dL/dy_hat_t
     dL/dW_xh   += x_t^T dL/da_t
     dL/dW_hh   += h_{t-1}^T dL/da_t
-    dL/dh_0     = dL/da_1 W_hh^T
+    dL/dh_0     = dL/da_1 W_hh^T                                 (beyond the notes' fixed h_0)
 
-Because dL/dh_t picks up a factor W_hh^T diag(1 - h_t^2) per step back in time, the
-gradient that reaches early steps shrinks (or grows) geometrically: the vanishing (exploding)
-gradient problem that `rnn_state_jacobian_norms` measures.
+Each step back in time multiplies the gradient by diag(1 - h_t^2) W_hh^T (dL/dh_{t-1}
+receives dL/dh_t diag(1 - h_t^2) W_hh^T), so the part of dL_t that reaches step s < t is a
+product of t - s such factors and shrinks (or grows) geometrically with t - s: the vanishing
+gradient the notes ask about (and the exploding one), which `rnn_state_jacobian_norms`
+measures. It affects W_xh and W_hh, whose gradients collect these paths, and not W_hy.
 """
 
 from __future__ import annotations
@@ -44,7 +52,8 @@ def _as_batch(x, h0):
 def rnn_forward(x, h0, W_xh, W_hh, W_hy):
     """Run the vanilla RNN over a batch of sequences.
 
-    h_t = tanh(h_{t-1} W_hh + x_t W_xh), y_hat_t = h_t W_hy for t = 1..T.
+    h_t = tanh(h_{t-1} W_hh + x_t W_xh), y_hat_t = h_t W_hy for t = 1..T: the notes'
+    h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t), y_hat_t = W_hy^T h_t, one row per sequence.
 
     Args:
         x: inputs, shape (batch, T, input_dim).

@@ -1,8 +1,14 @@
-"""Gradient clipping, the lecture's cure for exploding gradients in recurrent networks.
+"""Gradient clipping against exploding gradients in recurrent networks (beyond the notes).
 
-Chapter 3 ("deep sequence modeling"). When the product of Jacobians in backpropagation through
-time grows instead of vanishing, a single step can throw the weights far away. Clipping bounds
-the step while (for the norm-based forms) keeping its direction:
+Lecture: §3.1 Recurrent Neural Network(RNN); §2.1 Initialization
+
+Beyond the notes: the notes do not cover clipping. It is the usual answer to the other side of
+their question in §3.1, why the gradient of an RNN vanishes: backpropagation through time
+multiplies one factor diag(1 - h_t^2) W_hh^T per step back, and when those factors are large the
+product grows geometrically instead -- the exploding gradient that §2.1 names beside the
+vanishing one. The notes' remedies (ReLU, initialization, gated cells) target vanishing; when
+the gradient explodes, a single step can throw the weights far away, and clipping bounds the
+step while (for the norm-based forms) keeping its direction:
 
     by value:        g <- min(max(g, -v), v)                      each component separately
     by norm:         g <- g * c / max(||g||, c)                    each gradient tensor separately

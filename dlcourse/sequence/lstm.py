@@ -1,14 +1,23 @@
-"""The lecture's long short-term memory (LSTM) cell, gate by gate, as a Keras RNN cell.
+"""The notes' long short-term memory (LSTM) cell, gate by gate, as a Keras RNN cell.
 
-Chapter 3 ("deep sequence modeling"). Besides the hidden state h an LSTM carries a cell state
-c that is changed only by elementwise gating, which is why gradients survive along it:
+Lecture: §3.2 Long Short Term Memory
 
-    f_t = sigmoid(W_f [h_{t-1}, x_t] + b_f)       forget gate: what to keep of c_{t-1}
-    i_t = sigmoid(W_i [h_{t-1}, x_t] + b_i)       input gate: how much new content to write
-    c~_t = tanh(W_c [h_{t-1}, x_t] + b_c)         candidate content
-    o_t = sigmoid(W_o [h_{t-1}, x_t] + b_o)       output gate: what to reveal
-    c_t = f_t * c_{t-1} + i_t * c~_t
-    h_t = o_t * tanh(c_t)
+Besides the hidden state h an LSTM carries a cell state c that is changed only by elementwise
+gating, which is why gradients survive along it. The notes' steps, with [h_{t-1}, x_t] the
+concatenation of the previous hidden state and the current input:
+
+    forget:  f_t  = sigmoid(W_f [h_{t-1}, x_t] + b_f)     what to keep of c_{t-1}
+    store:   i_t  = sigmoid(W_i [h_{t-1}, x_t] + b_i)     how much new content to write
+             c~_t = tanh(W_c [h_{t-1}, x_t] + b_c)        the candidate content
+    update:  c_t  = f_t * c_{t-1} + i_t * c~_t
+    output:  o_t  = sigmoid(W_o [h_{t-1}, x_t] + b_o)     what to reveal
+             h_t  = o_t * tanh(c_t)
+
+(sigmoid is the notes' sigma, * their elementwise dot). Erratum: the notes' forget step reads
+sigma(W_i [h_{t-1}, x_t] + b_f); that W_i is a typo for W_f, the forget gate's own matrix.
+The notes ask why the LSTM is more robust for gradients and leave the answer unfinished: along
+the cell state's direct path dc_t/dc_{t-1} = diag(f_t), a gate the cell learns and can hold
+near 1, not a product with W_hh and tanh' at every step (see `dlcourse.sequence.vanishing`).
 
 `keras.layers.LSTM` packs the same numbers into one `kernel` (input_dim, 4 units), one
 `recurrent_kernel` (units, 4 units) and one `bias` (4 units), with the gates in the order
@@ -32,20 +41,20 @@ _KERAS_GATE_ORDER = ("i", "f", "c", "o")
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class LSTMCell(keras.layers.Layer):
-    """One step of the lecture's LSTM, for use inside `keras.layers.RNN`.
+    """One step of the notes' LSTM, for use inside `keras.layers.RNN`.
 
-    For a batch of row vectors, with [h, x] the concatenation of h_{t-1} (batch, units) and
-    x_t (batch, input_dim) along the feature axis, and each W_g of shape
-    (units + input_dim, units):
+    For a batch of row vectors, with [h_{t-1}, x_t] the concatenation of h_{t-1}
+    (batch, units) and x_t (batch, input_dim) along the feature axis, and each W_g of shape
+    (units + input_dim, units) (the notes' W_g transposed, since rows multiply from the left):
 
-        f = sigmoid([h, x] W_f + b_f),   i = sigmoid([h, x] W_i + b_i),
-        c~ = tanh([h, x] W_c + b_c),     o = sigmoid([h, x] W_o + b_o),
-        c_t = f * c_{t-1} + i * c~,      h_t = o * tanh(c_t).
+        f_t = sigmoid([h_{t-1}, x_t] W_f + b_f),   i_t = sigmoid([h_{t-1}, x_t] W_i + b_i),
+        c~_t = tanh([h_{t-1}, x_t] W_c + b_c),     o_t = sigmoid([h_{t-1}, x_t] W_o + b_o),
+        c_t = f_t * c_{t-1} + i_t * c~_t,          h_t = o_t * tanh(c_t).
 
     The first `units` rows of each W_g multiply h_{t-1} (the recurrent part), the remaining
     `input_dim` rows multiply x_t. `get_weights()` returns
-    [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o]. Starting b_f at 1 (`unit_forget_bias=True`,
-    as Keras does) makes the cell remember by default: f is about sigmoid(1) = 0.73 before
+    [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o]. Beyond the notes, starting b_f at 1
+    (`unit_forget_bias=True`, as Keras does) makes the cell remember by default: f is about sigmoid(1) = 0.73 before
     training, so the cell state, and its gradient, fade slowly.
 
     With the same numbers (see `keras_lstm_from_gates`), `keras.layers.RNN(LSTMCell(units))`
@@ -132,7 +141,7 @@ class LSTMCell(keras.layers.Layer):
 
 
 def gates_from_keras_lstm(kernel, recurrent_kernel, bias):
-    """Unpack `keras.layers.LSTM` weights into the lecture's per-gate weights.
+    """Unpack `keras.layers.LSTM` weights into the notes' per-gate weights (row form).
 
     Args:
         kernel: (input_dim, 4 units), gate blocks in Keras' order i, f, c, o.
@@ -169,7 +178,7 @@ def gates_from_keras_lstm(kernel, recurrent_kernel, bias):
 
 
 def keras_lstm_from_gates(weights):
-    """Pack the lecture's per-gate weights into `keras.layers.LSTM`'s layout.
+    """Pack the notes' per-gate weights (row form) into `keras.layers.LSTM`'s layout.
 
     Args:
         weights: [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o] as `LSTMCell.get_weights()` returns.

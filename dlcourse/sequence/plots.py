@@ -1,6 +1,9 @@
 """Pictures of chapter 3: which key each query looks at, and how gradients fade through time.
 
-Chapter 3 ("deep sequence modeling").
+Lecture: §3.3 Attention Mechanism; §3.1 Recurrent Neural Network(RNN); §3.2 Long Short Term Memory
+
+`plot_attention` shows the notes' attention weights alpha_hat_{t,i}, one row per query t;
+`plot_gradient_norms` shows the vanishing gradient the notes ask about, RNN against LSTM.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ __all__ = ["plot_attention", "plot_gradient_norms"]
 def plot_attention(weights, query_tokens, key_tokens, title=None, ax=None):
     """Draw attention weights as a heatmap, queries down the side and keys along the top.
 
-    Row t of the picture is the distribution softmax(q_t K^T / sqrt(d_k) + M) over the keys:
+    Row t of the picture is the distribution softmax(q_t K^T / sqrt(d_k) + M) over the keys
+    (the notes' alpha_hat_{t,i}; the mask M is ours):
     a bright cell (t, s) means that position t takes much of its output from position s.
     Masked positions (weight 0) stay dark, so a causal mask shows as a dark upper triangle.
 

@@ -1,18 +1,21 @@
-"""The vanilla recurrent neural network cell of the lecture, as a Keras RNN cell.
+"""The vanilla recurrent neural network cell of the notes, as a Keras RNN cell.
 
-Chapter 3 ("deep sequence modeling"). An RNN reads a sequence one step at a time and carries
-a hidden state h from step to step:
+Lecture: §3.1 Recurrent Neural Network(RNN)
 
-    h_t = tanh(W_hh h_{t-1} + W_xh x_t),      y_t = W_hy h_t.
+An RNN reads a sequence one step at a time and carries a hidden state h from step to step,
+with the same weights at every step. The notes' step is
 
-Keras multiplies batches of row vectors from the left (x W), so the weights here are the
-transposes of the lecture's column-vector matrices and the same equations read
+    h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t),      y_hat_t = W_hy^T h_t
 
-    h_t = tanh(h_{t-1} W_hh + x_t W_xh),      y_t = h_t W_hy
+for column vectors, with W_xh of shape (input_dim, units), W_hh (units, units) and W_hy
+(units, output_units). Keras stores a batch of vectors as rows; transposing both sides
+((W^T h)^T = h^T W) gives the same step, with the same matrices, for a whole batch:
 
-with W_xh of shape (input_dim, units), W_hh (units, units) and W_hy (units, output_units).
-These are exactly the layouts of `keras.layers.SimpleRNN`'s `kernel` and `recurrent_kernel`
-and of `keras.layers.Dense`'s `kernel`, so weights move between them unchanged.
+    h_t = tanh(h_{t-1} W_hh + x_t W_xh),      y_hat_t = h_t W_hy
+
+These matrices are exactly the layouts of `keras.layers.SimpleRNN`'s `kernel` and
+`recurrent_kernel` and of `keras.layers.Dense`'s `kernel`, so weights move between them
+unchanged.
 """
 
 from __future__ import annotations
@@ -27,25 +30,26 @@ __all__ = ["VanillaRNNCell"]
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class VanillaRNNCell(keras.layers.Layer):
-    """One step of the lecture's vanilla RNN, for use inside `keras.layers.RNN`.
+    """One step of the notes' vanilla RNN, for use inside `keras.layers.RNN`.
 
     From the input x_t (batch, input_dim) and the previous hidden state h_{t-1}
     (batch, units) the cell computes
 
-        h_t = tanh(h_{t-1} W_hh + x_t W_xh + b_h),     y_t = h_t W_hy + b_y
+        h_t = tanh(h_{t-1} W_hh + x_t W_xh + b_h),     y_hat_t = h_t W_hy + b_y
 
-    (row-vector form of the lecture's h_t = tanh(W_hh h_{t-1} + W_xh x_t), y_t = W_hy h_t;
-    the biases b_h, b_y exist only with `use_bias=True`). The same weights are reused at
-    every step. `keras.layers.RNN(VanillaRNNCell(units, output_units))` runs it over a
-    sequence; with `use_bias=False` its hidden states are those of
-    `keras.layers.SimpleRNN(units, use_bias=False)` with `kernel = W_xh` and
-    `recurrent_kernel = W_hh`, and its outputs are a `keras.layers.Dense(output_units,
-    use_bias=False)` with kernel W_hy applied to them.
+    the row form of the notes' h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t), y_hat_t = W_hy^T h_t,
+    with the notes' matrices themselves. Beyond the notes, the biases b_h and b_y exist only
+    with `use_bias=True`. The same weights are reused at every step.
+    `keras.layers.RNN(VanillaRNNCell(units, output_units))` runs it over a sequence; with
+    `use_bias=False` its hidden states are those of `keras.layers.SimpleRNN(units,
+    use_bias=False)` with `kernel = W_xh` and `recurrent_kernel = W_hh`, and its outputs are a
+    `keras.layers.Dense(output_units, use_bias=False)` with kernel W_hy applied to them.
 
     Args:
         units: size of the hidden state h (a positive integer).
         output_units: size of the output y (a positive integer). Defaults to `units`.
-        use_bias: whether to add the biases b_h and b_y. Defaults to False, as in the lecture.
+        use_bias: whether to add the biases b_h and b_y (beyond the notes). Defaults to False,
+            the notes' form.
         kernel_initializer: initializer of W_xh and W_hy. Defaults to "glorot_uniform".
         recurrent_initializer: initializer of W_hh. Defaults to "orthogonal".
         bias_initializer: initializer of b_h and b_y. Defaults to "zeros".
@@ -56,7 +60,7 @@ class VanillaRNNCell(keras.layers.Layer):
         states: a list holding h_{t-1}, shape (batch, units).
 
     Returns:
-        The tuple (y_t, [h_t]): y_t of shape (batch, output_units), h_t of shape
+        The tuple (y_hat_t, [h_t]): y_hat_t of shape (batch, output_units), h_t of shape
         (batch, units).
 
     Example:

@@ -1,14 +1,19 @@
 """Measuring vanishing gradients: how much h_t still depends on the initial state.
 
-Chapter 3 ("deep sequence modeling"). Backpropagation through time multiplies one Jacobian
-per step, so the gradient that reaches the start of a long sequence is a long product:
+Lecture: §3.1 Recurrent Neural Network(RNN); §3.2 Long Short Term Memory
+
+The notes ask why the gradient of an RNN vanishes, and why the LSTM is more robust (leaving
+the second answer unfinished). Backpropagation through time multiplies one Jacobian per step,
+so the gradient that reaches the start of a long sequence is a long product:
 
     dh_t/ds_0 = dh_1/ds_0 . dh_2/dh_1 . ... . dh_t/dh_{t-1}
 
-For the vanilla RNN each factor is W_hh diag(1 - h_t^2), whose norm is below 1 for small
-recurrent weights, so the product vanishes geometrically. The LSTM's cell state is updated
-additively, c_t = f_t * c_{t-1} + i_t * c~_t, and dc_t/dc_{t-1} contains the forget gate f_t
-itself: with the forget bias near 1 that factor stays close to 1 and the gradient survives.
+For the notes' vanilla RNN, h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t), each factor is (in the
+row form of `VanillaRNNCell`, entry [i, j] = d h_t[j] / d h_{t-1}[i]) W_hh diag(1 - h_t^2),
+whose norm is below 1 for small recurrent weights, so the product vanishes geometrically. The
+LSTM's cell state is updated additively, c_t = f_t * c_{t-1} + i_t * c~_t, and dc_t/dc_{t-1}
+contains the forget gate f_t itself: with the forget bias near 1 that factor stays close to 1
+and the gradient survives.
 
 `state_jacobian_norms` measures ||dh_t/ds_0|| for any Keras RNN cell with automatic
 differentiation; `dlcourse.sequence.rnn_state_jacobian_norms` is the by-hand numpy version for

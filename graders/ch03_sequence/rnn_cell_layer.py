@@ -52,15 +52,15 @@ def _numpy(x):
 def sequence_outputs(sub):
     """keras.layers.RNN(cell, return_sequences=True) on 2 sequences of 4 steps, 3 inputs, 5 units, 2 outputs."""
     x, weights = _case(0, batch=2, steps=4, input_dim=3, units=5, output_units=2)
-    return {"y": _numpy(_rnn(sub, x, weights, return_sequences=True)(x))}
+    return {"y_hat": _numpy(_rnn(sub, x, weights, return_sequences=True)(x))}
 
 
 @check(points=1, rtol=1e-4, atol=1e-5)
 def last_output_and_state(sub):
-    """keras.layers.RNN(cell, return_state=True): the last output y_T and the last state h_T."""
+    """keras.layers.RNN(cell, return_state=True): the last output y_hat_T and the last state h_T."""
     x, weights = _case(1, batch=3, steps=6, input_dim=2, units=4, output_units=3)
     y_last, h_last = _rnn(sub, x, weights, return_state=True)(x)
-    return {"y_T": _numpy(y_last), "h_T": _numpy(h_last)}
+    return {"y_hat_T": _numpy(y_last), "h_T": _numpy(h_last)}
 
 
 @check(points=1, rtol=1e-4, atol=1e-5)
@@ -68,7 +68,7 @@ def given_initial_state(sub):
     """a non-zero initial_state h_0, 2 sequences of 5 steps."""
     x, weights = _case(2, batch=2, steps=5, input_dim=3, units=3, output_units=1)
     h0 = np.random.default_rng(3).normal(size=(2, 3)).astype("float32")
-    return {"y": _numpy(_rnn(sub, x, weights, return_sequences=True)(x, initial_state=[h0]))}
+    return {"y_hat": _numpy(_rnn(sub, x, weights, return_sequences=True)(x, initial_state=[h0]))}
 
 
 @check(points=1, hint="state_size is units (or [units]), output_size is output_units, and build creates "

@@ -19,8 +19,8 @@ def _case(seed, batch, steps, input_dim, units, output_units, scale=0.5, zero_h0
 
 def _run(sub, case):
     x, h0, (w_xh, w_hh, w_hy) = case
-    y, h = sub.rnn_forward(x, h0, w_xh, w_hh, w_hy)
-    return {"y": y, "h": h}
+    y_hat, h = sub.rnn_forward(x, h0, w_xh, w_hh, w_hy)
+    return {"y_hat": y_hat, "h": h}
 
 
 @check(points=1, visible=True)
@@ -37,7 +37,7 @@ def given_initial_state(sub):
 
 @check(points=1)
 def single_step(sub):
-    """T = 1: y and h still have a time axis, of length 1."""
+    """T = 1: y_hat and h still have a time axis, of length 1."""
     return _run(sub, _case(5, batch=3, steps=1, input_dim=2, units=4, output_units=3))
 
 

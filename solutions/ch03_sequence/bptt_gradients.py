@@ -1,29 +1,45 @@
 # %% [markdown]
 """Backpropagation through time (6 points)
+Lecture: §3.1 Recurrent Neural Network(RNN)
 
 To train an RNN we unroll it over the sequence and apply the chain rule backwards through
-the unrolled graph: backpropagation through time. With batches stored as rows (the
-transposes of the lecture's matrices), the forward pass of the vanilla RNN is
+the unrolled graph: backpropagation through time (BPTT). The notes' vanilla RNN is
+
+    h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t),     y_hat_t = W_hy^T h_t
+
+for t = 1..T from a given h_0, with the loss L_t = 1/2 (y_hat_t - y_t)^2 at every step and
+L = sum_t L_t. The same weights are used at every step, so their gradients add up over the
+steps, and a gradient-descent step is W_hy <- W_hy - dL/dW_hy = W_hy - sum_t dL_t/dW_hy (the
+same for W_xh and W_hh). The notes start the chain rule as
+
+    dL_t/dW_hy = dL_t/dy_hat_t . dy_hat_t/dW_hy                   (no recurrence involved)
+    dL_t/dW_xh = dL_t/dy_hat_t . dy_hat_t/dh_t . dh_t/dW_xh,
+    dh_t/dW_xh = tanh'(.) . d(W_hh^T h_{t-1} + W_xh^T x_t)/dW_xh
+
+and leave dh_t/dW_xh unfinished: h_t depends on W_xh directly and again through h_{t-1},
+h_{t-2}, ..., so the gradient must flow back through every earlier step, picking up one factor
+W_hh and one tanh' per step. That is the answer to the notes' question which weights suffer
+from a vanishing gradient: W_xh and W_hh, not W_hy. Here is the whole recursion. We store a
+batch of vectors as rows, so with the same matrices the forward pass reads (a_t is our name
+for the argument of tanh)
 
     a_t = h_{t-1} W_hh + x_t W_xh,     h_t = tanh(a_t),     y_hat_t = h_t W_hy
 
-for t = 1..T from a given h_0, and the loss sums the squared error over every step,
-sequence and output:
-
-    L = sum over t of 1/2 (y_hat_t - y_t)^2
-
-Going backwards from t = T to t = 1, the hidden state h_t gets gradient both from its own
-output and from the next step (nothing comes from beyond T):
+and L sums 1/2 (y_hat_t - y_t)^2 over every step, sequence and output. Going backwards from
+t = T to t = 1, the hidden state h_t gets gradient both from its own output and from the next
+step (nothing comes from beyond T):
 
     dL/dy_hat_t = y_hat_t - y_t
     dL/dh_t     = dL/dy_hat_t W_hy^T + dL/da_{t+1} W_hh^T
     dL/da_t     = dL/dh_t * (1 - h_t^2)               (tanh'(a) = 1 - tanh(a)^2)
 
-and since the same weights are used at every step, their gradients add up over the steps:
-
     dL/dW_hy = sum_t h_t^T dL/dy_hat_t
     dL/dW_xh = sum_t x_t^T dL/da_t
     dL/dW_hh = sum_t h_{t-1}^T dL/da_t
+
+The notes keep h_0 fixed; beyond the notes, we also ask for the gradient with respect to it
+(what a learned initial state, or an earlier chunk of a long sequence, would receive):
+
     dL/dh_0  = dL/da_1 W_hh^T
 
 Shapes: x (batch, T, input_dim), y (batch, T, output_units), h0 (batch, units),

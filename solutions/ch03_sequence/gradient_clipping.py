@@ -1,10 +1,18 @@
 # %% [markdown]
 """Gradient clipping (5 points)
+Lecture: §3.1 Recurrent Neural Network(RNN); §2.1 Initialization
 
-When gradients explode in backpropagation through time, one update can throw the weights far
-away. Gradient clipping bounds the update before the optimizer applies it. The lecture's three
-forms, for a gradient g (an array of any shape) or a list of gradients g_1, ..., g_n (one per
-weight tensor):
+Beyond the notes: gradient clipping is not in the notes; this exercise adds it beside their
+question in §3.1, why the gradient of an RNN vanishes. For the notes' RNN,
+h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t), backpropagation through time multiplies one Jacobian
+dh_t/dh_{t-1} = diag(1 - h_t^2) W_hh^T per step back. When these factors are small the
+product shrinks (the vanishing gradient the notes discuss); when they are large it grows
+geometrically -- the exploding gradient, which §2.1 names next to the vanishing one. The notes'
+remedies (ReLU, a careful initialization, gated cells) address the vanishing side. For the
+exploding side the usual practice is to bound the gradient before the optimizer applies it, so
+that one step cannot throw the weights far away. Three common forms (those of Keras' optimizer
+options clipvalue, clipnorm and global_clipnorm), for a gradient g (an array of any shape) or a
+list of gradients g_1, ..., g_n (one per weight tensor):
 
     by value:        every component clipped to [-v, v]:   g <- min(max(g, -v), v)
     by norm:         g <- g * c / max(||g||, c)

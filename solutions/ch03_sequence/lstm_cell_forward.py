@@ -1,21 +1,27 @@
 # %% [markdown]
 """LSTM cell forward pass (5 points)
+Lecture: §3.2 Long Short Term Memory
 
 A long short-term memory (LSTM) cell carries a cell state c next to the hidden state h, and
-four gates decide what to forget, what to write and what to reveal. With [h, x] the
-concatenation of h_{t-1} and x_t, the lecture's equations are
+gates decide what to forget, what to store and what to output. With [h_{t-1}, x_t] the
+concatenation of the previous hidden state and the current input, the notes' steps are
 
-    f_t  = sigmoid(W_f [h_{t-1}, x_t] + b_f)        forget gate
-    i_t  = sigmoid(W_i [h_{t-1}, x_t] + b_i)        input gate
-    c~_t = tanh(W_c [h_{t-1}, x_t] + b_c)           candidate cell state
-    o_t  = sigmoid(W_o [h_{t-1}, x_t] + b_o)        output gate
-    c_t  = f_t * c_{t-1} + i_t * c~_t               (* is elementwise)
-    h_t  = o_t * tanh(c_t)
+    forget:  f_t  = sigmoid(W_f [h_{t-1}, x_t] + b_f)
+    store:   i_t  = sigmoid(W_i [h_{t-1}, x_t] + b_i)
+             c~_t = tanh(W_c [h_{t-1}, x_t] + b_c)
+    update:  c_t  = f_t * c_{t-1} + i_t * c~_t
+    output:  o_t  = sigmoid(W_o [h_{t-1}, x_t] + b_o)
+             h_t  = o_t * tanh(c_t)
 
-with sigmoid(z) = 1 / (1 + exp(-z)). We store vectors as rows (a batch is a matrix of rows),
-so [h, x] has shape (batch, units + input_dim), the h part first, and it multiplies each W
-from the left: f_t = sigmoid([h_{t-1}, x_t] W_f + b_f), W_f of shape (units + input_dim,
-units), b_f of shape (units,); the same for i, c and o.
+with sigmoid(z) = 1 / (1 + exp(-z)) (the notes' sigma) and * the elementwise product (the
+notes write it as a dot). Erratum: the notes' forget step reads sigmoid(W_i [h_{t-1}, x_t] + b_f); that W_i is a
+typo for W_f -- every gate has its own matrix, and the forget gate's is W_f.
+
+In the notes [h_{t-1}, x_t] is a column and each W multiplies it from the left. We store
+vectors as rows (a batch is a matrix of rows), so [h_{t-1}, x_t] has shape
+(batch, units + input_dim), the h part first, and it multiplies each matrix from the left;
+our W_f is the notes' W_f transposed, of shape (units + input_dim, units):
+f_t = sigmoid([h_{t-1}, x_t] W_f + b_f), b_f of shape (units,); the same for i, c and o.
 
 `params` is a dict with the keys "W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o".
 
@@ -27,7 +33,7 @@ Implement with numpy only:
   (batch, T, units) and the last cell state c_T of shape (batch, units), for x of shape
   (batch, T, input_dim).
 
-Fill in the helper `_sigmoid(z)` too and use it for the three gates.
+Fill in the helper `_sigmoid(z)` too and use it for the three gates f_t, i_t and o_t.
 
 You may not use keras, tensorflow or dlcourse.sequence.
 """

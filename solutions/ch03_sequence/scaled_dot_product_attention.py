@@ -1,18 +1,27 @@
 # %% [markdown]
 """Scaled dot-product attention (5 points)
+Lecture: §3.3 Attention Mechanism
 
-Attention compares every query with every key and averages the values with the resulting
-weights. For queries Q (T of them), keys K and values V (S of each), the lecture's scaled
-dot-product attention is
+Attention compares a query with every key and averages the values with the resulting
+weights. In the notes, query q^1 attends to the keys k^i and values v^i of all positions i:
 
-    scores  = Q K^T / sqrt(d_k)                     shape (T, S)
-    A       = softmax(scores + M)                   softmax over the keys, row by row
-    output  = A V                                   shape (T, d_v)
+    alpha_{1,i}     = q^1 . k^i / sqrt(d)              the scaled dot product
+    alpha_hat_{1,i} = softmax over i of alpha_{1,i}
+    b^1             = sum_i alpha_hat_{1,i} v^i         the output for position 1
 
-where d_k is the size of a query (and key) vector and softmax(z)_s = exp(z_s) / sum_r exp(z_r).
-M is the mask: 0 where query t may attend to key s, and -infinity where it may not (so that
-weight is 0). Dividing by sqrt(d_k) keeps the scores from growing with d_k, which would push
-the softmax into saturation.
+where d is the size of a query (and key) vector and softmax(z)_i = exp(z_i) / sum_j exp(z_j).
+Dividing by sqrt(d) keeps the scores from growing with d, which would push the softmax into
+saturation. Every query does the same, so with the queries stored as the rows of Q (T of them,
+q^t in row t), the keys and the values as the rows of K and V (S of each), all queries at once
+are
+
+    scores  = Q K^T / sqrt(d_k)                     shape (T, S): scores[t, i] = alpha_{t,i}
+    A       = softmax(scores)                       softmax over the keys, row by row
+    output  = A V                                   shape (T, d_v): row t is b^t
+
+with d_k = d. Beyond the notes, we add an optional mask M (what causal attention and padding
+need): A = softmax(scores + M), where M is 0 where query t may attend to key i and -infinity
+where it may not, so that weight is exactly 0 and the other weights of the row still sum to 1.
 
 Implement `scaled_dot_product_attention(q, k, v, mask=None)` with numpy only:
 

@@ -20,8 +20,8 @@ def _case(seed, batch, steps, input_dim, units, output_units, scale=0.5, zero_h0
 
 def _run(sub, case):
     x, h0, (w_xh, w_hh, w_hy) = case
-    y, h = sub.rnn_forward(x, h0, w_xh, w_hh, w_hy)
-    return {"y": y, "h": h}
+    y_hat, h = sub.rnn_forward(x, h0, w_xh, w_hh, w_hy)
+    return {"y_hat": y_hat, "h": h}
 
 
 @check(points=1, visible=True)

@@ -22,23 +22,31 @@ FORBIDDEN = (
 _NAMES = ("W_q", "b_q", "W_k", "b_k", "W_v", "b_v", "W_o", "b_o")
 
 
-def _case(seed, batch, steps, d_model, key_dim):
+def _names(use_bias=False, use_output_projection=False, causal=False):
+    """The weights the layer creates with these options, in the prompt's order."""
+    return [name for name in _NAMES if (use_bias or not name.startswith("b"))
+            and (use_output_projection or not name.endswith("o"))]
+
+
+def _case(seed, batch, steps, d_model, key_dim, **options):
     rng = np.random.default_rng(seed)
-    shapes = [(d_model, key_dim), (key_dim,)] * 3 + [(key_dim, d_model), (d_model,)]
-    weights = [(rng.normal(size=s) * 0.5).astype("float32") for s in shapes]
+    shapes = {"W_q": (d_model, key_dim), "b_q": (key_dim,), "W_k": (d_model, key_dim), "b_k": (key_dim,),
+              "W_v": (d_model, key_dim), "b_v": (key_dim,), "W_o": (key_dim, d_model), "b_o": (d_model,)}
+    weights = [(rng.normal(size=shapes[name]) * 0.5).astype("float32") for name in _names(**options)]
     return rng.normal(size=(batch, steps, d_model)).astype("float32"), weights
 
 
-def _layer(sub, x, weights, key_dim):
-    layer = sub.SelfAttention(key_dim)
+def _layer(sub, x, weights, key_dim, **options):
+    layer = sub.SelfAttention(key_dim, **options)
     layer(x)  # builds the weights, however the submission creates them
     try:
         layer.set_weights(weights)
     except ValueError as err:
-        shapes = ", ".join(str(tuple(w.shape)) for w in layer.weights)
+        shapes = ", ".join(str(tuple(w.shape)) for w in layer.weights) or "none"
+        given = ", ".join(f"{k}={v}" for k, v in options.items()) or "the notes' form, no options"
         raise ValueError(
-            f"layer.set_weights([{', '.join(_NAMES)}]) failed: your layer's weights have shapes "
-            f"{shapes}, expected {', '.join(str(w.shape) for w in weights)} in this order."
+            f"layer.set_weights([{', '.join(_names(**options))}]) failed ({given}): your layer's weights "
+            f"have shapes {shapes}, expected {', '.join(str(w.shape) for w in weights)} in this order."
         ) from err
     return layer
 
@@ -49,11 +57,19 @@ def _numpy(x):
     return keras.ops.convert_to_numpy(x)
 
 
+def _attend(sub, seed, batch, steps, d_model, key_dim, **options):
+    x, weights = _case(seed, batch, steps, d_model, key_dim, **options)
+    output, scores = _layer(sub, x, weights, key_dim, **options)(x, return_attention_scores=True)
+    return _numpy(output), _numpy(scores)
+
+
 @check(points=1, visible=True, rtol=1e-4, atol=1e-5)
-def output_without_mask(sub):
-    """2 sequences of 4 positions, d_model = 6, key_dim = 3, no mask."""
+def notes_form(sub):
+    """the notes' form (no options): 2 sequences of 4 positions, d_model = 6, key_dim = 3, output (2, 4, 3)."""
     x, weights = _case(0, batch=2, steps=4, d_model=6, key_dim=3)
     return {"output": _numpy(_layer(sub, x, weights, 3)(x))}
+
+
 
 
 
