@@ -15,6 +15,7 @@ from dlcourse.gnn import (
     DotProductEdgeDecoder,
     GATConv,
     GCNConv,
+    GeneralGNNLayer,
     GraphPooling,
     GraphSAGEConv,
     adjacency_matrix,
@@ -140,15 +141,17 @@ def test_graphsage_aggregators_agree_with_graphsageconv(aggregator):
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("merge", ["concat", "mean"])
-def test_gat_attention_agrees_with_gatconv(merge):
+@pytest.mark.parametrize("merge, self_loops", [("concat", False), ("mean", False), ("mean", True)])
+def test_gat_attention_agrees_with_gatconv(merge, self_loops):
     sol = _solution("gat_attention")
     rng = np.random.default_rng(7)
     a, x = _directed(7), rng.normal(size=(9, 3))
+    a[2] = 0.0  # node 2 hears from nobody: sigma(0), or only itself with self-loops
     w, a_src, a_dst = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
-    layer = GATConv(4, num_heads=2, merge=merge, use_bias=False)
+    layer = GATConv(4, num_heads=2, merge=merge, use_bias=False, add_self_loops=self_loops, activation="relu")
     expected = _layer_output(layer, a, x, [np.concatenate(list(w), axis=1), a_src, a_dst])
-    np.testing.assert_allclose(sol.gat_layer(a, x, w, a_src, a_dst, merge), expected, rtol=1e-4, atol=1e-5)
+    got = sol.gat_layer(a, x, w, a_src, a_dst, merge, self_loops=self_loops, activation="relu")
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
 
 
 def _transition_frequencies(walks, n):
@@ -215,11 +218,13 @@ def test_over_smoothing_agrees_with_library_measure_and_gcn_propagation():
     a, x = _undirected(12, n=10, p=0.3), rng.normal(size=(10, 4))
     assert sol.mean_pairwise_cosine_similarity(x) == pytest.approx(mean_pairwise_cosine_similarity(x), abs=1e-12)
     propagate = GCNConv(4, "symmetric", use_bias=False)
-    h, curve = x, [mean_pairwise_cosine_similarity(x)]
-    for _ in range(5):
-        h = _layer_output(propagate, a, h, [np.eye(4)])
-        curve.append(mean_pairwise_cosine_similarity(h))
-    np.testing.assert_allclose(sol.smoothing_curve(a, x, 5), curve, rtol=1e-4, atol=1e-5)
+    for skip, step in ((None, lambda f, h: f), ("residual", lambda f, h: f + h),
+                       ("initial", lambda f, h: 0.7 * f + 0.3 * x)):
+        h, curve = x, [mean_pairwise_cosine_similarity(x)]
+        for _ in range(5):
+            h = step(_layer_output(propagate, a, h, [np.eye(4)]), h)
+            curve.append(mean_pairwise_cosine_similarity(h))
+        np.testing.assert_allclose(sol.smoothing_curve(a, x, 5, skip, 0.3), curve, rtol=1e-4, atol=1e-5)
 
 
 def test_graph_augmentation_agrees_with_library():
@@ -258,3 +263,34 @@ def test_inductive_split_agrees_with_library_induced_subgraph():
         np.testing.assert_array_equal(a_s, adjacency_matrix(s_sub, r_sub, len(nodes)))
         kept += len(s_sub)
     assert sol.removed_edges(a, split) == len(s) - kept
+
+
+def _dense_general_layer(a, h, w, reduce):
+    """The notes' concat(Agg({m_u : u in N(v)}), m_v) from a dense adjacency, A[v, u] = number of edges u -> v."""
+    m = h @ w
+    count = a.sum(1, keepdims=True)
+    if reduce == "max":
+        stacked = np.where(a[:, :, None] > 0, m[None, :, :], -np.inf).max(1)
+        agg = np.where(count > 0, stacked, 0.0)
+    else:
+        agg = a @ m / (np.maximum(count, 1.0) if reduce == "mean" else 1.0)
+    return np.concatenate([agg, m], axis=1)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max"])
+def test_general_gnn_layer_agrees_with_dense_reference_and_library_layer(reduce):
+    sol = _solution("general_gnn_layer")
+    rng = np.random.default_rng(16)
+    a = _directed(16, n=8, p=0.35)
+    a[5] = 0.0  # node 5 hears from nobody
+    s, r = adjacency_to_edges(a)
+    s, r = np.concatenate([s, s[:2]]), np.concatenate([r, r[:2]])  # two repeated edges
+    x, w = rng.normal(size=(8, 4)), rng.normal(size=(4, 3))
+    dense = np.maximum(_dense_general_layer(adjacency_matrix(s, r, 8), x, w, reduce), 0.0)
+    got = sol.general_gnn_layer(x, s, r, w, reduce, "relu")
+    np.testing.assert_allclose(got, dense, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(got[5, :3], 0.0)
+    layer = GeneralGNNLayer(3, reduce=reduce, activation="relu")
+    layer(x.astype("float32"), s, r)
+    layer.set_weights([w.astype("float32")])
+    np.testing.assert_allclose(got, _np(layer(x.astype("float32"), s, r)), rtol=1e-4, atol=1e-5)

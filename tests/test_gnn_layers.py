@@ -1,7 +1,7 @@
-"""dlcourse.gnn layers against independent oracles: TF-GNN's GCNConv, GraphSAGE and GATv2Conv on
-shared weights, dense-adjacency numpy references (GCN mean form, GAT, GraphSAGE max-pool) and a
-per-node keras.layers.LSTM (GraphSAGE's LSTM aggregator); permutation equivariance of every
-layer; config and save/load round-trips.
+"""dlcourse.gnn layers against independent oracles: TF-GNN's GCNConv, GraphSAGE, GATv2Conv and
+SimpleConv on shared weights, dense-adjacency numpy references (GCN mean form, GAT, GraphSAGE
+max-pool, the general layer) and a per-node keras.layers.LSTM (GraphSAGE's LSTM aggregator);
+permutation equivariance of every layer; config and save/load round-trips.
 
 TF-GNN needs Keras 2: `dlcourse.gnn.graph.import_tensorflow_gnn` sets TF_USE_LEGACY_KERAS=1
 first, which switches `tf.keras` (not `import keras`, which stays Keras 3) for this process."""
@@ -15,6 +15,7 @@ from dlcourse.gnn import (
     GATConv,
     GATv2Conv,
     GCNConv,
+    GeneralGNNLayer,
     GNNStack,
     GraphSAGEConv,
     adjacency_matrix,
@@ -194,15 +195,19 @@ def _gat_reference(x, a, kernel, bias, att_src, att_dst, heads, units, merge):
     return np.concatenate(outs, 1) if merge == "concat" else np.mean(outs, 0)
 
 
-@pytest.mark.parametrize("merge", ["concat", "mean"])
-def test_gat_matches_dense_adjacency_reference(merge):
+@pytest.mark.parametrize("merge, self_loops", [("concat", False), ("mean", False), ("concat", True)])
+def test_gat_matches_dense_adjacency_reference(merge, self_loops):
+    """The notes' neighbours-only sum by default; with add_self_loops every node attends to itself."""
     x, s, r = _graph(11)
-    layer = GATConv(3, num_heads=2, merge=merge)
+    layer = GATConv(3, num_heads=2, merge=merge, add_self_loops=self_loops, activation="relu")
     layer(x, s, r)
     names = [w.path.split("/")[-1] for w in layer.weights]
     w = dict(zip(names, _random_weights(layer, 12)))
-    a = adjacency_matrix(s, r, len(x)) + np.eye(len(x))
-    expected = _gat_reference(x, a, w["kernel"], w["bias"], w["attention_source"], w["attention_target"], 2, 3, merge)
+    a = adjacency_matrix(s, r, len(x)) + (np.eye(len(x)) if self_loops else 0.0)
+    with np.errstate(invalid="ignore"):  # the node without in-edges has a row of -inf scores
+        expected = _gat_reference(x, a, w["kernel"], w["bias"], w["attention_source"], w["attention_target"], 2, 3,
+                                  merge)
+    expected = np.maximum(np.nan_to_num(expected, nan=0.0), 0.0)  # sigma outside the sum; sigma(0) without in-edges
     np.testing.assert_allclose(_np(layer(x, s, r)), expected, rtol=1e-5, atol=1e-5)
     alpha = _np(segment_softmax(keras.ops.array(np.random.default_rng(0).normal(size=len(r))), r, len(x)))
     np.testing.assert_allclose(np.bincount(r, alpha, len(x))[np.bincount(r, minlength=len(x)) > 0], 1.0, rtol=1e-6)
@@ -224,6 +229,50 @@ def test_gatv2_matches_tfgnn_gatv2conv(merge, tfgnn):
     np.testing.assert_allclose(_np(ours(x, s, r)), theirs(graph, edge_set_name="edges").numpy(), rtol=1e-5, atol=1e-5)
 
 
+# --- the general layer -----------------------------------------------------------------------
+
+
+def _general_reference(x, a, kernel, reduce):
+    """concat(Agg({m_u : u in N(v)}), m_v) from the dense adjacency A[v, u] = number of edges u -> v."""
+    m = x @ kernel
+    agg = np.zeros_like(m)
+    for v in range(len(x)):
+        senders = np.repeat(np.arange(len(x)), a[v].astype(int))  # each sender as often as its edges
+        if senders.size:
+            agg[v] = {"sum": np.sum, "mean": np.mean, "max": np.max}[reduce](m[senders], axis=0)
+    return np.concatenate([agg, m], axis=1)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max"])
+def test_general_layer_matches_dense_reference_with_repeated_edges(reduce):
+    x, s, r = _graph(23)
+    s, r = np.concatenate([s, s[:3]]), np.concatenate([r, r[:3]])  # three repeated edges
+    layer = GeneralGNNLayer(4, reduce=reduce, activation="relu")
+    layer(x, s, r)
+    (kernel,) = _random_weights(layer, 24)
+    expected = np.maximum(_general_reference(x, adjacency_matrix(s, r, len(x)), kernel, reduce), 0.0)
+    np.testing.assert_allclose(_np(layer(x, s, r)), expected, rtol=1e-5, atol=1e-5)
+    assert np.all(_np(layer(x, s, r))[len(x) - 1, :4] == 0.0)  # the last node has no incoming edge
+
+
+@pytest.mark.parametrize("reduce, theirs_reduce", [("sum", "sum"), ("mean", "mean"), ("max", "max_no_inf")])
+def test_general_layer_aggregate_matches_tfgnn_simpleconv(reduce, theirs_reduce, tfgnn):
+    """TF-GNN's SimpleConv with a bias-free Dense message is the aggregate half; the self half is x W."""
+    import tensorflow as tf
+
+    x, s, r = _graph(25)
+    ours = GeneralGNNLayer(3, reduce=reduce)
+    ours(x, s, r)
+    (kernel,) = _random_weights(ours, 26)
+    message_fn = tf.keras.layers.Dense(3, use_bias=False)
+    theirs = tfgnn.keras.layers.SimpleConv(message_fn, reduce_type=theirs_reduce, receiver_feature=None)
+    graph = to_graph_tensor(x, s, r)
+    theirs(graph, edge_set_name="edges")
+    message_fn.set_weights([kernel])
+    expected = np.concatenate([theirs(graph, edge_set_name="edges").numpy(), x @ kernel], axis=1)
+    np.testing.assert_allclose(_np(ours(x, s, r)), expected, rtol=1e-5, atol=1e-5)
+
+
 # --- properties shared by every layer ----------------------------------------------------------
 
 LAYERS = [
@@ -235,8 +284,9 @@ LAYERS = [
     lambda: GATConv(2, num_heads=3),
     lambda: GATv2Conv(2, num_heads=2, merge="mean"),
     lambda: GNNStack(4, num_layers=2, skip=True, convolution="gat", num_heads=2),
+    lambda: GeneralGNNLayer(3, reduce="max", activation="relu", use_bias=True),
 ]
-IDS = ["gcn", "gcn_symmetric", "sage_mean", "sage_max_pool", "sage_lstm", "gat", "gatv2", "stack"]
+IDS = ["gcn", "gcn_symmetric", "sage_mean", "sage_max_pool", "sage_lstm", "gat", "gatv2", "stack", "general"]
 
 
 @pytest.mark.parametrize("make", LAYERS, ids=IDS)
@@ -267,7 +317,7 @@ def test_config_round_trip(make):
 def test_weight_counts():
     x, s, r = _graph(0)
     counts = {}
-    for name, make in zip(IDS[:7], LAYERS[:7]):
+    for name, make in zip(IDS[:7] + IDS[8:], LAYERS[:7] + LAYERS[8:]):
         layer = make()
         layer(x, s, r)
         counts[name] = sum(int(np.prod(w.shape)) for w in layer.weights)
@@ -279,6 +329,7 @@ def test_weight_counts():
     assert counts["sage_lstm"] == f * 3 + 4 * (f * 3 + 3 * 3 + 3) + 3 * 3 + 3
     assert counts["gat"] == f * 6 + 6 + 2 * 6
     assert counts["gatv2"] == 2 * (f * 4 + 4) + 4
+    assert counts["general"] == f * 3 + 3
 
 
 def test_aggregate_reductions_match_numpy():
@@ -320,6 +371,7 @@ def test_model_with_every_layer_saves_and_loads(tmp_path):
     h = GATConv(2, num_heads=2)(h, s_in, r_in)
     h = GATv2Conv(2, num_heads=2)(h, s_in, r_in)
     h = GNNStack(4, num_layers=1, skip=True, convolution="graph_sage")(h, s_in, r_in)
+    h = GeneralGNNLayer(3, reduce="sum", activation="tanh")(h, s_in, r_in)
     model = keras.Model([x_in, s_in, r_in], h)
     inputs = [x, s.astype("int32"), r.astype("int32")]
     expected = _np(model(inputs))

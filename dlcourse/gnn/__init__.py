@@ -1,5 +1,7 @@
 """Chapter 7, graph neural networks: Keras 3 layers over plain tensors, with TF-GNN interop.
 
+Lecture: §7 Graph Neural Network(GNN)
+
 A graph is node features (N, F) plus `senders` and `receivers` (E,): edge k carries a message
 senders[k] -> receivers[k] (an undirected graph lists both directions). `to_graph_tensor` and
 `from_graph_tensor` convert to and from TF-GNN's `GraphTensor`; they are the only functions that
@@ -13,6 +15,7 @@ import `tensorflow_gnn` (lazily), so `import dlcourse.gnn` does not.
 - layers (`layers`): `GCNConv` (mean and symmetric forms), `GraphSAGEConv` (mean, max-pool,
   LSTM aggregators; L2 normalisation), `GATConv` (multi-head), `GATv2Conv`, `aggregate`,
   `segment_softmax`
+- the general layer (`general_layer`): `GeneralGNNLayer` (message, aggregation, concatenation)
 - stacking (`stacking`): `GNNStack` (pre/post MLP, skip connections),
   `mean_pairwise_cosine_similarity`, `over_smoothing_curve`
 - graph manipulation (`augment`): `one_hot_node_ids`, `degree_features`, `cycle_counts`,
@@ -44,6 +47,7 @@ from dlcourse.gnn.embeddings import (
     skipgram_pairs,
     train_skipgram,
 )
+from dlcourse.gnn.general_layer import GeneralGNNLayer
 from dlcourse.gnn.graph import (
     adjacency_matrix,
     adjacency_to_edges,
@@ -78,7 +82,7 @@ __all__ = [
     "from_graph_tensor", "import_tensorflow_gnn",
     "random_walks", "node2vec_walks", "node2vec_transition_probabilities", "neighbour_lists",
     "skipgram_pairs", "negative_samples", "SkipGram", "train_skipgram",
-    "GCNConv", "GraphSAGEConv", "GATConv", "GATv2Conv", "aggregate", "segment_softmax",
+    "GCNConv", "GraphSAGEConv", "GATConv", "GATv2Conv", "aggregate", "segment_softmax", "GeneralGNNLayer",
     "GNNStack", "mean_pairwise_cosine_similarity", "over_smoothing_curve",
     "one_hot_node_ids", "degree_features", "cycle_counts", "add_virtual_node", "two_hop_edges",
     "sample_neighbours",

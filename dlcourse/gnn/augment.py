@@ -1,6 +1,10 @@
 """Graph manipulation: feature augmentation, a virtual node, 2-hop edges, neighbour sampling.
 
-Chapter 7. The input graph need not be the computation graph:
+Lecture: §7.2.3 Graph Manipulation
+
+The input graph need not be the computation graph. The notes name feature augmentation (one-hot
+ids, graph features such as cycles), virtual nodes and 2-hop virtual edges for a sparse graph,
+and neighbour sampling for a dense one:
 
 - feature augmentation: when nodes have no features (or weak ones), add one-hot node ids
   (expressive but transductive only), the degree, or the number of cycles of each length
@@ -136,6 +140,10 @@ def two_hop_edges(senders, receivers, num_nodes, keep_one_hop=True):
 
 def sample_neighbours(senders, receivers, num_nodes, fanout, rng):
     """Keep at most `fanout` incoming edges per node, drawn uniformly without replacement.
+
+    A node with at most `fanout` incoming edges keeps them all. The draw is vectorised: one
+    random key per edge (E numbers from `rng`, whatever the degrees), and each receiver keeps
+    its `fanout` smallest keys.
 
     Args:
         senders, receivers: (E,).

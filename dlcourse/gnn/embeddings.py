@@ -1,10 +1,17 @@
 """Shallow node embeddings: DeepWalk and node2vec random walks, and skip-gram trained with Keras.
 
-Chapter 7. A node embedding method has three parts:
+Lecture: §7.1 Graph Embeddings; §7.1.1 RandomWalk Embedding; §7.1.2 Node2vec Embedding
 
-- an encoder ENC(v) = z_v, here a lookup in an embedding matrix Z (one row per node, "shallow");
-- a similarity in the graph, similarity(u, v), here "u and v co-occur on short random walks";
-- a decoder DEC(z_u, z_v) = z_u . z_v that should approximate that similarity.
+The notes' node embedding method has three design choices:
+
+- an encoder ENC(v) = z_v, a look-up table from nodes to vectors (here an embedding matrix Z,
+  one row per node, "shallow");
+- a decoder DEC(z_u, z_v) = z_u . z_v, a similarity of two embeddings (the dot product);
+- a target similarity of two nodes in the graph, which encoder and decoder should approximate,
+  here "u and v co-occur on short random walks".
+
+The notes name DeepWalk and node2vec but leave §7.1.1 and §7.1.2 empty; this module fills them
+with the walks of Perozzi et al. and Grover and Leskovec.
 
 DeepWalk walks uniformly: from v the next node is a uniformly drawn neighbour. node2vec uses a
 second-order (biased) walk: having just moved t -> v, the walk moves to a neighbour x of v with

@@ -1,13 +1,15 @@
 """Graphs as plain tensors, and the bridge to TF-GNN's `GraphTensor`.
 
-Chapter 7 ("graph neural networks"). dlcourse's GNN layers are Keras 3 layers over plain
+Lecture: §7 Graph Neural Network(GNN)
+
+dlcourse's GNN layers are Keras 3 layers over plain
 tensors -- node features x of shape (num_nodes, features), and two integer vectors of shape
 (num_edges,), `senders` and `receivers`: edge k carries a message from node senders[k] to node
 receivers[k]. An undirected graph lists each edge in both directions.
 
 The adjacency matrix follows the message direction, A[receiver, sender] = 1, so that row i of
 A H sums the states of the nodes that send to i; for an undirected graph A is symmetric and
-this is the lecture's A.
+this is the notes' A.
 
 TF-GNN's `GraphTensor` is the container for data and interop (`to_graph_tensor`,
 `from_graph_tensor`). TF-GNN 1.x builds its own layers with Keras 2 (`tf_keras`), so this is

@@ -1,16 +1,20 @@
 """Prediction heads: node-level, edge-level and graph-level, with their losses and metrics.
 
-Chapter 7. After message passing every node v has a state h_v; the task decides the head:
+Lecture: §7.3.1 Prediction; §7.3.2 Loss Function and Evaluation
 
-- node-level: y_v = softmax(W h_v + b), a Dense layer on each node state (`NodeClassifier`
-  and `build_node_classifier` for a whole model);
-- edge-level (link prediction): a score for a pair (u, v), either the dot product
-  s = h_u . h_v (`DotProductEdgeDecoder`) or an MLP on the concatenation
-  s = MLP([h_u || h_v]) (`ConcatEdgeDecoder`); p = sigmoid(s);
-- graph-level: a permutation-invariant readout h_G = POOL_{v in G} h_v with POOL = mean, max
-  or sum (`GraphPooling`), then an MLP.
+After message passing every node v has an embedding h_v^(K); the notes send it to a
+prediction head chosen by the task:
 
-Losses and metrics: cross-entropy (`keras.losses.SparseCategoricalCrossentropy` on masked nodes
+- node-level: the notes' y^_v = W^(H) h_v^(K); here y_v = softmax(W h_v + b), a Dense layer on
+  each node state (the bias and the softmax for classification are ours; `NodeClassifier` and
+  `build_node_classifier` for a whole model);
+- edge-level (link prediction): the notes' y^_{u,v} = Head(h_v^L, h_u^L), either the dot product
+  s = h_u . h_v (`DotProductEdgeDecoder`) or layers on the concatenation s = MLP([h_u || h_v])
+  (`ConcatEdgeDecoder`); p = sigmoid(s);
+- graph-level: the notes' global pooling, a permutation-invariant readout
+  h_G = POOL_{v in G} h_v with POOL = mean, max or sum (`GraphPooling`), then an MLP.
+
+The notes leave §7.3.2 (loss and evaluation) empty; we fill it. Losses and metrics: cross-entropy (`keras.losses.SparseCategoricalCrossentropy` on masked nodes
 via sample weights, `keras.losses.BinaryCrossentropy` for edges), `masked_accuracy`, and the
 area under the ROC curve `roc_auc` for ranking edges.
 """

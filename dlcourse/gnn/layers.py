@@ -1,14 +1,23 @@
 """Message-passing layers of chapter 7: GCN, GraphSAGE, GAT and GATv2, as Keras 3 layers.
 
-Every layer follows the lecture's three steps -- message (transform the senders' states),
-aggregate (a permutation-invariant reduction over the incoming edges: sum, mean, max, or an
-attention-weighted sum), update (combine with the node's own state) -- over plain tensors:
+Lecture: §7.1.3 Graph Convolutional Network; §7.2.1 A single GNN layer
+
+Every layer is built from the notes' message and aggregation functions (§7.2.1) and the UPDATE
+of §7.1.3, h_u^(k+1) = UPDATE(h_u^(k), AGGREGATE(h_v^(k), v in N(u))): message (transform the
+senders' states), aggregate (a permutation-invariant reduction over the incoming edges: sum,
+mean, max, or an attention-weighted sum), update (combine with the node's own state) -- over
+plain tensors:
 
     layer(node_features, senders, receivers)   # (N, F), (E,), (E,)  ->  (N, units)
 
 Edge k carries a message senders[k] -> receivers[k]; an undirected graph lists both directions.
 Renumbering the nodes by a permutation P renumbers the outputs the same way:
 f(P A P^T, P X) = P f(A, X) (permutation equivariance), because every reduction is over a set.
+
+The notes write node states as column vectors, as in their GCN
+h_v^(k+1) = sigma(W_k^T sum_{u in N(v)} h_u^(k) / |N(v)| + B_k^T h_v^(k)); these layers store one
+node per row with kernels of shape (in, out), so the notes' W_k^T h is our h W_k. The notes'
+general layer, concat(Agg(messages), own message), is `dlcourse.gnn.GeneralGNNLayer`.
 
 TF-GNN ships the production forms (`tensorflow_gnn.models.gcn.GCNConv`,
 `graph_sage.GraphSAGEGraphUpdate`, `gat_v2.GATv2Conv`); the tests show these layers agree with
@@ -66,7 +75,8 @@ def aggregate(messages, receivers, num_nodes, reduce="sum"):
         return total / count
     if reduce == "max":
         largest = ops.segment_max(messages, receivers, num_segments=num_nodes)
-        # Empty segments come back as the dtype's lowest value; the lecture's convention is 0.
+        # Empty segments come back as the dtype's lowest value; the notes leave an empty
+        # neighbourhood open, and we use 0 (as for sum and mean).
         has_edges = ops.segment_sum(ops.ones_like(receivers, dtype=messages.dtype), receivers,
                                     num_segments=num_nodes) > 0
         has_edges = ops.reshape(has_edges, (-1,) + (1,) * (len(messages.shape) - 1))
@@ -179,18 +189,24 @@ def _feature_dim(input_shape):
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class GCNConv(_GraphLayer):
-    """Graph convolution (GCN) in the lecture's mean form or Kipf and Welling's symmetric form.
+    """Graph convolution (GCN) in the notes' mean form or Kipf and Welling's symmetric form.
 
-    `normalization="mean"` (the lecture's form) averages the neighbours and transforms the
-    node's own state with a separate matrix:
+    `normalization="mean"` is the notes' GCN: it averages the neighbours (self-transformation
+    B_k plus neighbourhood aggregation W_k), with D^-1_{v,v} = 1 / |N(v)|,
+
+        H^(k+1) = sigma(W_k^T D^-1 A H^(k) + B_k^T H^(k)),
+        h_v^(k+1) = sigma(W_k^T sum_{u in N(v)} h_u^(k) / |N(v)| + B_k^T h_v^(k)).
+
+    With one node per row and kernels of shape (in, out), `kernel` is the notes' W_k and
+    `self_kernel` their B_k acting on the right, so the layer computes
 
         H' = sigma(D^-1 A H W_k + H B_k (+ b))
 
-    where D is the diagonal in-degree matrix (a node without neighbours gets 0 from the first
-    term). In the lecture's column notation this is h_v' = sigma(W_k sum_u h_u / |N(v)| +
-    B_k h_v).
+    where D is the diagonal in-degree matrix. Beyond the notes: the bias b, and 0 from the
+    first term for a node without incoming edges (the notes leave |N(v)| = 0 open).
 
-    `normalization="symmetric"` is the GCN of Kipf and Welling, with self-loops:
+    `normalization="symmetric"` is the GCN of Kipf and Welling (beyond the notes), with
+    self-loops:
 
         H' = sigma(D~^-1/2 A~ D~^-1/2 H W (+ b)),    A~ = A + I,  D~ = D + I
 
@@ -268,11 +284,18 @@ class GCNConv(_GraphLayer):
 class GraphSAGEConv(_GraphLayer):
     """GraphSAGE: aggregate the neighbours, combine with the node's own state, L2-normalise.
 
+    The notes' GraphSAGE layer, L2-normalised at every layer:
+
+        h_v^(k) = sigma( W^(k) . concat(h_v^(k-1), Agg(h_u^(k-1))) )
+
+    Here W is split into the blocks acting on h_v and on the aggregate (`self_kernel` and
+    `neighbour_kernel`, each of shape (in, units) acting on the right), with a bias b (ours):
+
         a_v  = AGG({h_u : u in N(v)})
         h_v' = sigma(W_self h_v + W_neigh a_v + b)            (= sigma(W [h_v || a_v] + b))
         h_v' <- h_v' / ||h_v'||_2                             (if `normalize`)
 
-    with the aggregators of Hamilton et al.:
+    with the notes' mean, pooling and LSTM aggregators, in the form of Hamilton et al.:
 
     - "mean":     a_v = mean_u h_u
     - "max_pool": a_v = max_u ReLU(W_pool h_u + b_pool)    (elementwise max; 0 without neighbours)
@@ -389,7 +412,7 @@ class GraphSAGEConv(_GraphLayer):
 
 
 class _AttentionLayer(_GraphLayer):
-    def __init__(self, units, num_heads=1, merge="concat", negative_slope=0.2, add_self_loops=True,
+    def __init__(self, units, num_heads=1, merge="concat", negative_slope=0.2, add_self_loops=False,
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(activation, use_bias, kernel_initializer, bias_initializer, **kwargs)
@@ -435,23 +458,33 @@ class _AttentionLayer(_GraphLayer):
 class GATConv(_AttentionLayer):
     """Graph attention (GAT, Velickovic et al.) with several heads.
 
-    For each head k, with z_j = W^k h_j:
+    The notes' GAT layer weighs each neighbour u of v by an attention weight, with sigma
+    outside the sum:
 
-        e_ij = LeakyReLU(a_k . [z_i || z_j]) = LeakyReLU(a_dst^k . z_i + a_src^k . z_j)
-        alpha_ij = softmax_j(e_ij) = exp(e_ij) / sum_{l in N(i)} exp(e_il)
-        h_i'^k = sum_{j in N(i)} alpha_ij z_j
+        h_v^(k) = sigma( sum_{u in N(v)} alpha_{u,v} W^(k) h_u^(k-1) )
 
-    and the heads are concatenated (hidden layers) or averaged (output layer), then sigma.
-    With `add_self_loops` a node attends to itself too (the paper's N(i) contains i).
-    Because a . [z_i || z_j] is linear, the ranking of neighbours j is the same for every
-    receiver i ("static attention"); GATv2 fixes that.
+    The notes leave the attention mechanism a open; this is Velickovic et al.'s. For each head
+    k, with z_u = W^k h_u (the row h_u W^k here, `kernel` of shape (in, heads * units)):
+
+        e_{u,v} = LeakyReLU(a_k . [z_v || z_u]) = LeakyReLU(a_dst^k . z_v + a_src^k . z_u)
+        alpha_{u,v} = exp(e_{u,v}) / sum_{t in N(v)} exp(e_{t,v})
+        h_v'^k = sum_{u in N(v)} alpha_{u,v} z_u
+
+    and the heads are concatenated (hidden layers) or averaged (output layer), then sigma is
+    applied once, outside the sums. A node without incoming edges gets sigma(0).
+
+    Beyond the notes: `add_self_loops=True` lets every node attend to itself as well (v joins
+    its own N(v)), as Velickovic et al. do; the default, False, is the notes' neighbours-only
+    sum. The bias on z is ours too. Because a . [z_v || z_u] is linear, the ranking of
+    neighbours u is the same for every receiver v ("static attention"); GATv2 fixes that.
 
     Args:
         units: features per head.
         num_heads: number of attention heads K.
         merge: "concat" (output K * units) or "mean" (output units).
         negative_slope: the LeakyReLU slope (0.2 in the paper).
-        add_self_loops: whether every node also attends to itself.
+        add_self_loops: whether every node also attends to itself (default False: the notes'
+            neighbours-only sum; True: Velickovic et al.).
         activation: sigma applied after merging the heads (default None).
         use_bias: whether to add a bias to z (per head and channel).
         kernel_initializer, bias_initializer: Keras initializers.
@@ -496,7 +529,7 @@ class GATConv(_AttentionLayer):
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class GATv2Conv(_AttentionLayer):
-    """GATv2 (Brody et al.): the non-linearity moves before the attention vector.
+    """GATv2 (Brody et al., beyond the notes): the non-linearity moves before the attention vector.
 
     For each head k, with a query from the receiver and a value from the sender:
 
@@ -504,17 +537,17 @@ class GATv2Conv(_AttentionLayer):
         e_ij = a_k . LeakyReLU(q_i + v_j)
         alpha_ij = softmax_j(e_ij),    h_i'^k = sum_j alpha_ij v_j
 
-    heads concatenated or averaged, then sigma. Since the LeakyReLU sits between the two
-    linear maps, the ranking of neighbours can depend on the receiver ("dynamic attention").
-    This is TF-GNN's `GATv2Conv` (which has no self-loops: pass `add_self_loops=False` or add
-    them to the graph).
+    heads concatenated or averaged, then sigma (outside the sum, as in the notes' GAT layer).
+    Since the LeakyReLU sits between the two linear maps, the ranking of neighbours can depend
+    on the receiver ("dynamic attention"). This is TF-GNN's `GATv2Conv`,
+    which, like the default `add_self_loops=False`, attends to the neighbours only.
 
     Args:
         units: features per head.
         num_heads: number of heads K.
         merge: "concat" or "mean".
         negative_slope: the LeakyReLU slope (0.2).
-        add_self_loops: whether every node also attends to itself.
+        add_self_loops: whether every node also attends to itself (default False).
         activation: sigma after merging (default None).
         use_bias: whether the query and value maps have biases.
         kernel_initializer, bias_initializer: Keras initializers.

@@ -1,5 +1,7 @@
 """Plots of chapter 7: learned node embeddings and over-smoothing, as matplotlib Figures.
 
+Lecture: §7.1 Graph Embeddings; §7.2.2 Stacking GNN Layers
+
 matplotlib is imported inside each function, so `import dlcourse.gnn` stays light; the figures
 are created with `matplotlib.figure.Figure` (no pyplot state), so they work under any backend.
 """

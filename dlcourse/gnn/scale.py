@@ -1,7 +1,11 @@
 """Scaling GNNs up: mini-batches by neighbourhood sampling and by graph clustering (Cluster-GCN).
 
-Chapter 7. Full-batch training keeps every node's state of every layer in memory at once:
-O(L N D) memory, and one gradient step per epoch. Mini-batches trade that off two ways:
+Lecture: §7.4 Scale Up GNN
+
+The notes leave §7.4 empty (they only mention sampling neighbours of a dense graph, §7.2.3);
+this module fills it with the two usual ways to train on a large graph. Full-batch training
+keeps every node's state of every layer in memory at once: O(L N D) memory, and one gradient
+step per epoch. Mini-batches trade that off two ways:
 
 - Neighbourhood sampling (GraphSAGE): for a batch of B target nodes, take their L-hop
   computation graph but keep at most k_l sampled neighbours per node at hop l. Memory is

@@ -1,7 +1,9 @@
 """Splitting graph data: transductive masks versus inductive subgraphs.
 
-Chapter 7. Nodes of one graph are not independent samples, so a split must say what the model
-may see:
+Lecture: §7.3.3 Split Training
+
+Nodes of one graph are not independent samples, so a split must say what the model may see.
+The notes' two settings:
 
 - transductive: the whole graph (every node's features and every edge) is used at training
   and test time; only the labels are split, by boolean masks over the nodes;

@@ -1,16 +1,23 @@
 """Stacking GNN layers: pre/post-processing MLPs, skip connections, and over-smoothing.
 
-Chapter 7. After L message-passing layers a node's state depends on its L-hop neighbourhood.
-Stack too many and every node's receptive field covers the whole graph, so the node states
-converge to the same vector: over-smoothing. It is measured here by the mean pairwise cosine
+Lecture: §7.2.2 Stacking GNN Layers
+
+The notes stack GNN layers one after another, from h_v^(0) to h_v^(L). After L message-passing
+layers a node's state depends on its L-hop neighbourhood; stack too many and the receptive
+fields overlap so much that the node states converge to the same vector: the notes'
+over-smoothing problem. It is measured here (our choice of measure) by the mean pairwise cosine
 similarity of the node states,
 
     S(H) = 1 / (N (N - 1)) sum_{i != j} h_i . h_j / (||h_i|| ||h_j||),
 
-which rises towards 1 with depth. Skip connections, h^(l+1) = h^(l) + GNN(h^(l)), keep part of
-each node's own state at every depth and slow that rise; pre-processing layers (an MLP on the
-node features before message passing) and post-processing layers (an MLP after it) add
-expressive power without enlarging the receptive field.
+which rises towards 1 with depth. The notes' remedies, all in `GNNStack`:
+
+- a more expressive shallow GNN: layers that pass no messages, an MLP before message passing
+  (pre-processing) and one after it (post-processing), which add expressive power without
+  enlarging the receptive field;
+- for a deep GNN, skip connections, the residual network's f(x) -> f(x) + x:
+  H^(l+1) = H^(l) + GNN(H^(l)), two paths, through the layer and around it, so part of each
+  node's own state survives every layer and the rise of S slows.
 """
 
 from __future__ import annotations
@@ -69,9 +76,13 @@ class GNNStack(keras.layers.Layer):
     """Pre-processing MLP, L message-passing layers (optionally with skips), post-processing MLP.
 
         H^(0)   = MLP_pre(X)
-        H^(l+1) = sigma(GNN_l(H^(l)))              (skip=False)
-        H^(l+1) = H^(l) + sigma(GNN_l(H^(l)))      (skip=True: residual connection)
+        H^(l+1) = f_l(H^(l))               (skip=False),    f_l(H) = sigma(GNN_l(H))
+        H^(l+1) = f_l(H^(l)) + H^(l)       (skip=True: the notes' skip connection f(x) + x)
         output  = MLP_post(H^(L))
+
+    The attention convolutions ("gat", "gatv2") are built with `add_self_loops=True` here:
+    without a separate self-transformation, attending to itself is how a node keeps its own
+    state (beyond the notes, as in Velickovic et al.).
 
     Args:
         units: width of every hidden layer (the message-passing layers keep it, so that the
@@ -142,7 +153,7 @@ class GNNStack(keras.layers.Layer):
         if kind == "graph_sage":
             return GraphSAGEConv(self.units, activation=None, normalize=False, kernel_initializer=initializer,
                                  name=f"conv_{i}")
-        return _CONVOLUTIONS[kind](self.units // self.num_heads, num_heads=self.num_heads,
+        return _CONVOLUTIONS[kind](self.units // self.num_heads, num_heads=self.num_heads, add_self_loops=True,
                                    kernel_initializer=initializer, name=f"conv_{i}")
 
     def build(self, input_shape):

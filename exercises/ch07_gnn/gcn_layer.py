@@ -1,18 +1,27 @@
 # %% [markdown]
-"""A GCN layer by message passing, in the lecture's mean form (6 points)
+"""A GCN layer by message passing, in the notes' mean form (6 points)
+Lecture: §7.1.3 Graph Convolutional Network; §7.2.1 A single GNN layer
 
-A GNN layer has three steps. For every edge j -> i the sender j sends its state (message),
+A GNN layer has three steps. For every edge u -> v the sender u sends its state (message),
 each node averages what it receives (aggregate), and combines that with its own state
-(update). The lecture's GCN layer k is
+(update). The notes write GCN layer k, with the aggregation matrix D^-1_{v,v} = 1 / |N(v)|
+(N(v): the nodes with an edge into v), as
 
-    h_i' = sigma( W_k^T (1/|N(i)|) sum_{j in N(i)} h_j  +  B_k^T h_i )
+    H^(k+1) = sigma( W_k^T D^-1 A H^(k) + B_k^T H^(k) ),
 
-or, for all nodes at once, with one row per node,
+that is, node by node,
 
-    H' = sigma( D^-1 A H W_k + H B_k ),
+    h_v^(k+1) = sigma( W_k^T sum_{u in N(v)} h_u^(k) / |N(v)|  +  B_k^T h_v^(k) )
 
-where N(i) are the nodes with an edge into i, D^-1 A averages over them, and a node without
-incoming edges gets 0 from the first term.
+(§7.2.1 writes the same layer without the self-transformation B_k:
+h_v^(k) = sigma( sum_{u in N(v)} W^(k) h_u^(k-1) / |N(v)| )).
+
+We store one node per row, H (N, F), and the weights as (F, F') matrices acting on the right,
+so the notes' W_k^T h (a column vector) is our row h W_k, and the layer is
+
+    H' = sigma( D^-1 A H W_k + H B_k ).
+
+The notes leave |N(v)| = 0 open; here a node without incoming edges gets 0 from the first term.
 
 The graph comes as an edge list: `senders` and `receivers`, integer arrays of shape (E,); edge
 k goes from senders[k] to receivers[k] (an undirected graph lists both directions). A node may
@@ -21,11 +30,12 @@ receive the same sender twice (a repeated edge counts twice in the mean).
 Implement with numpy only (no dense N x N matrix is needed):
 
 - `aggregate_mean(messages, receivers, num_nodes)`: messages (E, F) -> the mean message per
-  receiver (N, F), 0 for nodes without incoming edges;
+  receiver (N, F), 0 for nodes without incoming edges (messages may have more trailing axes,
+  (E, ...) -> (N, ...));
 - `gcn_layer(h, senders, receivers, w_k, b_k, activation)`: h (N, F), w_k and b_k (F, F')
   -> H' (N, F'). `activation` is "relu" or None (identity); raise ValueError otherwise.
 
-You may not use dlcourse.gnn, tensorflow_gnn, keras or networkx.
+You may not use dlcourse.gnn, tensorflow_gnn, keras, tensorflow or networkx.
 """
 
 # %%

@@ -1,7 +1,11 @@
 # %% [markdown]
 """Kipf and Welling's GCN: symmetric normalisation and a two-layer node classifier (5 points)
+Lecture: §7.1.3 Graph Convolutional Network; §7.3.1 Prediction
 
-The GCN of Kipf and Welling adds self-loops and normalises the adjacency matrix symmetrically:
+The notes' GCN averages the neighbours, H^(k+1) = sigma(W_k^T D^-1 A H^(k) + B_k^T H^(k)) with
+D^-1_{v,v} = 1 / |N(v)|. Beyond the notes, this exercise is the GCN of Kipf and Welling, which
+folds the self-transformation into the aggregation by adding self-loops (one weight W instead
+of W_k and B_k) and normalises the adjacency matrix symmetrically:
 
     A~ = A + I,    D~[i, i] = sum_j A~[i, j],    A^ = D~^-1/2 A~ D~^-1/2
 
@@ -9,7 +13,8 @@ One layer is
 
     H' = sigma(A^ H W + b)
 
-and the two-layer node classifier of the paper is
+(one node per row and W of shape (in, out), so the notes' W^T h is our h W; the bias b is ours),
+and the two-layer node classifier of the paper, a node-level prediction head on top, is
 
     Z = softmax(A^ ReLU(A^ X W0 + b0) W1 + b1)       (softmax over each row)
 
@@ -24,7 +29,7 @@ Implement with numpy only:
 - `two_layer_gcn(adjacency, x, w0, b0, w1, b1)` -> Z, shape (N, C), rows summing to 1.
   Compute the softmax stably (subtract each row's maximum before exp).
 
-You may not use dlcourse.gnn, tensorflow_gnn, keras, scipy or networkx.
+You may not use dlcourse.gnn, tensorflow_gnn, keras, tensorflow, scipy or networkx.
 """
 
 # %%

@@ -1,8 +1,10 @@
 # %% [markdown]
 """Graph-level readout: batching graphs and pooling node states (5 points)
+Lecture: §7.3.1 Prediction
 
-For a graph-level prediction, the node states h_v of a graph G are pooled into one vector
-with a permutation-invariant readout:
+For a graph-level prediction the notes pool the node embeddings globally, like an aggregation
+over the whole graph: the node states h_v of a graph G become one vector through a
+permutation-invariant readout. We use three:
 
     mean:  h_G = (1/|G|) sum_{v in G} h_v
     max:   h_G = elementwise max_{v in G} h_v

@@ -1,8 +1,10 @@
 # %% [markdown]
-"""Neighbour sampling for dense graphs (5 points)
+"""Neighbour sampling for dense graphs (6 points)
+Lecture: §7.2.3 Graph Manipulation
 
-In a dense graph a node may have thousands of neighbours, and a GNN layer's cost grows with
-the number of edges. GraphSAGE samples: each node aggregates over at most k of its neighbours,
+The notes' structure-level manipulation for a dense graph: sample the neighbours when passing
+messages. A node may have thousands of neighbours, and a GNN layer's cost grows with the number
+of edges. GraphSAGE samples: each node aggregates over at most k of its neighbours,
 drawn uniformly at random without replacement (a node with at most k neighbours keeps them
 all). Each layer can draw a fresh sample.
 
@@ -10,6 +12,11 @@ With the adjacency matrix A (N, N), A[v, u] != 0 when u is a neighbour of v (u s
 the sampled adjacency S keeps, in every row v, min(k, d_v) of the non-zero entries of row v,
 chosen uniformly at random without replacement, with value 1; all other entries are 0.
 Every neighbour u of v is then kept with probability min(k, d_v) / d_v.
+
+Draw only where there is a choice: a node with d_v <= k (exactly k neighbours included) keeps
+all of them and draws no random number from `rng`. Drawing k of exactly k candidates keeps the
+same set but uses up random numbers, so every later node's sample would change; the same
+generator state must give the same samples for the nodes that do need a draw.
 
 Implement with numpy only; draw every random number from the `rng` argument (a
 `numpy.random.Generator`, e.g. `rng.choice(candidates, size=k, replace=False)`):

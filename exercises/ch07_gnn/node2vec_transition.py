@@ -1,6 +1,9 @@
 # %% [markdown]
 """node2vec's biased second-order random walk (6 points)
+Lecture: §7.1.2 Node2vec Embedding
 
+The notes name node2vec among the embedding methods built on the encoder / decoder /
+similarity setting of §7.1 but leave §7.1.2 empty; we fill it with Grover and Leskovec's walk.
 node2vec walks like DeepWalk but remembers where it came from. Having just moved from node t
 to node v, it moves to a neighbour x of v with probability proportional to
 

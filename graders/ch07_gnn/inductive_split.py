@@ -15,6 +15,9 @@ def _graph(seed, n, p, f=2):
 
 
 def _masks_ok(student, reference):
+    if int(student["num_masks"]) != 3:
+        raise AssertionError(f"transductive_masks returned {int(student['num_masks'])} masks, expected the tuple "
+                             "(train_mask, validation_mask, test_mask).")
     for name in ("first", "second"):
         masks = [np.asarray(student[f"{name}_{k}"]) for k in ("train", "validation", "test")]
         expected = [int(np.asarray(reference[f"{name}_{k}"]).sum()) for k in ("train", "validation", "test")]
@@ -39,7 +42,7 @@ def _masks_ok(student, reference):
 @check(points=1, visible=True, compare=_masks_ok)
 def transductive_mask_sizes(sub):
     """masks over 20 nodes (60/20/20) and 33 nodes (40/30/30) are disjoint, cover, have the right sizes."""
-    out = {}
+    out = {"num_masks": len(sub.transductive_masks(10, 0.5, 0.2, np.random.default_rng(3)))}
     for name, n, train, val, seed in (("first", 20, 0.6, 0.2, 0), ("second", 20, 0.6, 0.2, 1),
                                       ("again", 20, 0.6, 0.2, 0)):
         for key, mask in zip(("train", "validation", "test"), sub.transductive_masks(n, train, val, np.random.default_rng(seed))):
@@ -52,15 +55,16 @@ def transductive_mask_sizes(sub):
 
 def _subgraph_results(sub, seed, n, p):
     a, x, split = _graph(seed, n, p)
-    out = {"removed": sub.removed_edges(a, split)}
-    for s, (nodes, a_s, x_s) in enumerate(sub.inductive_subgraphs(a, x, split)):
+    parts = sub.inductive_subgraphs(a, x, split)
+    out = {"removed": sub.removed_edges(a, split), "num_subgraphs": len(parts)}
+    for s, (nodes, a_s, x_s) in enumerate(parts):
         out.update({f"nodes_{s}": nodes, f"adjacency_{s}": a_s, f"x_{s}": x_s})
     return out
 
 
 @check(points=2)
 def subgraphs_of_a_random_graph(sub):
-    """inductive_subgraphs and removed_edges on a random graph with 12 nodes."""
+    """inductive_subgraphs (exactly three subgraphs) and removed_edges on a random graph with 12 nodes."""
     return _subgraph_results(sub, 3, 12, 0.4)
 
 
@@ -77,9 +81,10 @@ def directed_graph(sub):
 
 @check(points=1)
 def an_empty_split(sub):
-    """no validation nodes: the validation subgraph is empty with the right shapes."""
+    """no validation nodes: the validation subgraph is empty with the right shapes, still three subgraphs."""
     a, x, _ = _graph(6, 7, 0.5, f=3)
     split = np.array([0, 2, 0, 2, 0, 0, 2])
-    nodes, a_s, x_s = sub.inductive_subgraphs(a, x, split)[1]
+    parts = sub.inductive_subgraphs(a, x, split)
+    nodes, a_s, x_s = parts[1]
     return {"nodes": np.asarray(nodes).reshape(-1), "adjacency_shape": np.shape(a_s), "x_shape": np.shape(x_s),
-            "removed": sub.removed_edges(a, split)}
+            "removed": sub.removed_edges(a, split), "num_subgraphs": len(parts)}

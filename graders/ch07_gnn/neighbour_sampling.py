@@ -103,3 +103,25 @@ def sampled_mean(sub):
     h = np.random.default_rng(5).normal(size=(8, 3))
     return {"adjacency": a, "h": h, "means": sub.sampled_mean_aggregate(a, h, 2, np.random.default_rng(6)),
             "all_neighbours": sub.sampled_mean_aggregate(a, h, 50, np.random.default_rng(7))}
+
+
+def _no_draw_without_a_choice(student, reference):
+    a = reference["adjacency"]
+    _valid_sample(student["sample"], a, 3)
+    if not np.array_equal(student["sample"], (a != 0).astype(float)):
+        raise AssertionError("with every degree at most k = 3 the sample should keep every neighbour.")
+    if not np.array_equal(student["next_draws"], reference["next_draws"]):
+        raise AssertionError("on a graph where no node has more than k = 3 neighbours (several have exactly 3), "
+                             "sample_neighbours used up random numbers of rng: a node with at most k neighbours "
+                             "keeps them all without drawing (only d_v > k needs rng.choice).")
+
+
+@check(points=1, compare=_no_draw_without_a_choice)
+def exactly_k_neighbours_draw_nothing(sub):
+    """every degree <= k = 3 (several exactly 3): all neighbours kept and rng left untouched."""
+    a = np.zeros((6, 6))
+    for v, neighbours in enumerate([[1, 2, 3], [0, 2, 4], [0, 1], [0, 4, 5], [1], []]):
+        a[v, neighbours] = 1.0
+    rng = np.random.default_rng(11)
+    sample = sub.sample_neighbours(a, 3, rng)
+    return {"adjacency": a, "sample": np.asarray(sample, dtype=float), "next_draws": rng.random(4)}

@@ -30,15 +30,18 @@ def similarity_with_a_zero_row(sub):
 
 
 @check(points=2)
-def curves_with_and_without_skip(sub):
-    """the smoothing curve of 10 layers on a random connected graph, alpha = 0 and 0.3."""
+def plain_and_residual_curves(sub):
+    """the smoothing curve of 10 layers on a random connected graph, plain and with the notes' f(H) + H."""
     a, x = _connected_graph(4, 10, 0.25)
-    return {"plain": sub.smoothing_curve(a, x, 10, 0.0), "skip": sub.smoothing_curve(a, x, 10, 0.3)}
+    return {"plain": sub.smoothing_curve(a, x, 10), "residual": sub.smoothing_curve(a, x, 10, "residual")}
 
 
 def _same_curve(got, expected, name):
     """Say where a curve differs and by how much, without printing the expected (hidden) values."""
-    got = got.astype(float)
+    got = np.asarray(got, dtype=float)
+    if got.shape != expected.shape:
+        raise AssertionError(f"{name} has shape {got.shape}, expected {expected.shape} "
+                             "(num_layers + 1 entries, entry 0 for H^(0) = X).")
     close = np.isclose(got, expected, rtol=1e-5, atol=1e-6)
     if not close.all():
         wrong = np.flatnonzero(~close)
@@ -48,18 +51,25 @@ def _same_curve(got, expected, name):
                              f"the first is S after {k} layers (entry {k}), which {how}.")
 
 
-def _skip_counters_smoothing(student, reference):
-    plain, skip = np.asarray(student["plain"]), np.asarray(student["skip"])
-    if plain.shape != (21,) or skip.shape != (21,):
-        raise AssertionError(f"smoothing_curve(..., 20) should have 21 entries, got {plain.shape} and {skip.shape}.")
-    _same_curve(plain, reference["plain"], "the curve without skip (alpha = 0)")
-    _same_curve(skip, reference["skip"], "the curve with alpha = 0.5")
-    if not plain[-1] > skip[-1]:
-        raise AssertionError("after 20 layers the states with a skip connection should be less alike.")
+def _residual_slows_smoothing(student, reference):
+    _same_curve(student["plain"], reference["plain"], "the curve without skip")
+    _same_curve(student["residual"], reference["residual"], "the curve with skip='residual'")
+    plain, residual = np.asarray(student["plain"]), np.asarray(student["residual"])
+    if not plain[-1] > residual[-1]:
+        raise AssertionError("after 20 layers the states with the residual skip should be less alike than "
+                             "without it.")
 
 
-@check(points=1, compare=_skip_counters_smoothing)
-def deep_stack_converges_without_skip(sub):
-    """20 layers: without skip S approaches 1, with alpha = 0.5 it stays lower."""
+@check(points=1, compare=_residual_slows_smoothing)
+def deep_stack_with_and_without_residual(sub):
+    """20 layers: without skip S approaches 1; f(H) + H slows that rise."""
     a, x = _connected_graph(6, 12, 0.2)
-    return {"plain": sub.smoothing_curve(a, x, 20, 0.0), "skip": sub.smoothing_curve(a, x, 20, 0.5)}
+    return {"plain": sub.smoothing_curve(a, x, 20), "residual": sub.smoothing_curve(a, x, 20, "residual")}
+
+
+@check(points=1)
+def initial_skip_extension(sub):
+    """beyond the notes: APPNP's skip to H^(0) with alpha = 0.3 and alpha = 0.5, 12 layers."""
+    a, x = _connected_graph(7, 9, 0.3)
+    return {"alpha_0.3": sub.smoothing_curve(a, x, 12, "initial", 0.3),
+            "alpha_0.5": sub.smoothing_curve(a, x, 12, skip="initial", alpha=0.5)}

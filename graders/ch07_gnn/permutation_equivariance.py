@@ -34,6 +34,20 @@ def _first_node(a, x):  # not invariant
     return x[0] + a[0] @ x
 
 
+def _integer_layer(a, x):  # equivariant, and exactly so on integer-valued inputs (no rounding)
+    return a @ x + 2.0 * x
+
+
+def _integer_readout(a, x):  # invariant, exactly so on integer-valued inputs
+    return (a @ x).sum(0) + x.sum(0)
+
+
+def _integer_graph(seed, n=5):
+    rng = np.random.default_rng(seed)
+    a = (rng.random((n, n)) < 0.5).astype(float)
+    return a, rng.integers(-3, 4, size=(n, 2)).astype(float), rng.permutation(n)
+
+
 @check(points=1, visible=True)
 def permutation_matrix_and_graph(sub):
     """P for perm = [2, 0, 1] and the permuted path graph."""
@@ -56,8 +70,9 @@ def permuted_random_graph(sub):
 
 @check(points=2)
 def detects_equivariance(sub):
-    """is_equivariant: True for a GCN layer, False for an order-dependent layer (3 graphs)."""
-    results = {}
+    """is_equivariant: True for a GCN layer, False for an order-dependent layer (3 graphs); atol = 0 on exact values."""
+    a, x, perm = _integer_graph(7)
+    results = {"exact_atol_0": int(bool(sub.is_equivariant(_integer_layer, a, x, perm, atol=0.0)))}
     for seed in range(3):
         a, x, perm = _graph(seed)
         results[f"gcn_{seed}"] = int(bool(sub.is_equivariant(_gcn, a, x, perm)))
@@ -67,8 +82,9 @@ def detects_equivariance(sub):
 
 @check(points=1)
 def detects_invariance(sub):
-    """is_invariant: True for a sum/max readout, False for a first-node readout (3 graphs)."""
-    results = {}
+    """is_invariant: True for a sum/max readout, False for a first-node readout (3 graphs); atol = 0 on exact values."""
+    a, x, perm = _integer_graph(8)
+    results = {"exact_atol_0": int(bool(sub.is_invariant(_integer_readout, a, x, perm, atol=0.0)))}
     for seed in range(3, 6):
         a, x, perm = _graph(seed)
         results[f"sum_{seed}"] = int(bool(sub.is_invariant(_sum_readout, a, x, perm)))

@@ -60,14 +60,21 @@ def _deepwalk_layout(student, reference):
     if not np.array_equal(walks[:, 0], np.tile(np.arange(n), expected[0] // n)):
         raise AssertionError("row r * N + v of deepwalk_walks should start at node v.")
     _check_walks(walks, reference["adjacency"], "walks")
+    sink = np.asarray(student["into_a_sink"])
+    if sink.shape != (5,) or not np.array_equal(sink, [0, 1, 2, 2, 2]):
+        raise AssertionError(f"on the directed path 0 -> 1 -> 2 a walk of 5 nodes from node 0 should be "
+                             f"[0, 1, 2, 2, 2] (it stays at node 2, which has no neighbours), got {sink.tolist()}.")
 
 
 @check(points=1, compare=_deepwalk_layout)
 def deepwalk_layout(sub):
-    """deepwalk_walks on a random graph with an isolated node: shape, start nodes, legal steps."""
+    """deepwalk_walks with an isolated node: shape, starts, legal steps; a walk that reaches a sink stays there."""
     a = _random_graph(3, 9, 0.35)
     a[4, :] = a[:, 4] = 0.0
-    return {"adjacency": a, "walks": sub.deepwalk_walks(a, 7, 3, np.random.default_rng(1))}
+    path = np.zeros((3, 3))
+    path[0, 1] = path[1, 2] = 1.0  # A[v, j] != 0: j is a neighbour of v, so 0 -> 1 -> 2
+    return {"adjacency": a, "walks": sub.deepwalk_walks(a, 7, 3, np.random.default_rng(1)),
+            "into_a_sink": sub.random_walk(path, 0, 5, np.random.default_rng(2))}
 
 
 def _uniform_steps(student, reference):

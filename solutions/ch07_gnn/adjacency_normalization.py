@@ -1,20 +1,24 @@
 # %% [markdown]
 """Normalising the adjacency matrix (5 points)
+Lecture: §7.1.3 Graph Convolutional Network
 
-A graph with N nodes has the adjacency matrix A (N, N), A[i, j] = 1 when node j sends a
-message to node i (for an undirected graph A is symmetric). The degree matrix D is diagonal
-with D[i, i] = d_i = sum_j A[i, j].
+A graph with N nodes has the adjacency matrix A (N, N), A[v, u] = 1 when node u sends a
+message to node v (for an undirected graph A is symmetric). N(v) = {u : A[v, u] != 0} are the
+neighbours of v.
 
-The lecture's GCN averages the neighbours with the row-normalised (mean) adjacency
+The notes' GCN averages over the neighbours with the diagonal aggregation matrix
 
-    A_mean = D^-1 A,        A_mean[i, j] = A[i, j] / d_i,
+    D^-1_{v,v} = 1 / |N(v)|,        H^(k+1) = sigma(W_k^T D^-1 A H^(k) + B_k^T H^(k)),
 
-and a node without neighbours (d_i = 0) gets a row of zeros. Kipf and Welling's GCN adds
-self-loops and normalises symmetrically:
+so row v of D^-1 A is A[v, :] / |N(v)|. For a weighted A we divide by the row sum
+d_v = sum_u A[v, u] (which is |N(v)| when the weights are 1). The notes do not say what happens
+when |N(v)| = 0; we give such a node a row of zeros.
 
-    A~ = A + I,     D~[i, i] = sum_j A~[i, j],     A_sym = D~^-1/2 A~ D~^-1/2,
+Beyond the notes: Kipf and Welling's GCN adds self-loops and normalises symmetrically,
 
-that is A_sym[i, j] = A~[i, j] / sqrt(d~_i d~_j).
+    A~ = A + I,     D~[v, v] = sum_u A~[v, u],     A_sym = D~^-1/2 A~ D~^-1/2,
+
+that is A_sym[v, u] = A~[v, u] / sqrt(d~_v d~_u).
 
 Implement with numpy only, for a float array `adjacency` of shape (N, N) (it may have weights
 other than 1; use them as they are):

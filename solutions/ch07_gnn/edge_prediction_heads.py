@@ -1,13 +1,23 @@
 # %% [markdown]
 """Edge-level prediction heads, binary cross-entropy and ROC AUC (6 points)
+Lecture: §7.3.1 Prediction; §7.3.2 Loss Function and Evaluation
 
-For link prediction a GNN gives node states h_v, and a head scores a candidate edge (u, v):
+The notes' edge-level head scores a pair of node embeddings after L layers,
+
+    y^_{u,v} = Head(h_v^L, h_u^L),
+
+with Head a dot product or linear layers on the concatenation. We use, for a candidate edge
+(u, v) with node states h_u, h_v:
 
     dot product:    s_uv = h_u . h_v
     concatenation:  s_uv = ReLU([h_u || h_v] W1 + b1) w2 + b2      ([a || b]: concatenation)
 
-The score is a logit: P(edge) = sigmoid(s) = 1 / (1 + exp(-s)). Training minimises the binary
-cross-entropy over the pairs, with labels y in {0, 1}:
+(the ReLU hidden layer and the biases are ours: two linear layers with a non-linearity between
+them). The score is a logit: P(edge) = sigmoid(s) = 1 / (1 + exp(-s)).
+
+The notes leave §7.3.2 (loss and evaluation) empty; we fill it. Training minimises the
+cross-entropy the notes write for pairs, L = sum CE(y_{u,v}, DEC(z_u, z_v)) (§7.1.3), which for
+labels y in {0, 1} is the binary cross-entropy, averaged over the M pairs:
 
     BCE = -(1/M) sum_m [ y_m log sigmoid(s_m) + (1 - y_m) log(1 - sigmoid(s_m)) ]
 

@@ -1,7 +1,10 @@
 # %% [markdown]
 """Graph augmentation: structural features, a virtual node and 2-hop edges (6 points)
+Lecture: §7.2.3 Graph Manipulation
 
-The input graph need not be the computation graph. Three ways to change it:
+The input graph need not be the computation graph. The notes name feature augmentation (e.g.
+cycle features) and, for a sparse graph, virtual nodes connected to all nodes and virtual edges
+between 2-hop neighbours; this exercise builds one of each:
 
 Feature augmentation. A GNN with constant node features cannot count cycles, so add them as
 features. For an undirected graph without self-loops (A symmetric, 0/1, zero diagonal):

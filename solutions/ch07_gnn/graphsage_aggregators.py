@@ -1,20 +1,29 @@
 # %% [markdown]
 """GraphSAGE: mean and max-pool aggregators with L2 normalisation (6 points)
+Lecture: §7.2.1 A single GNN layer
 
-GraphSAGE updates node v from its own state and an aggregate of its neighbours' states:
+The notes' GraphSAGE layer updates node v from its own state and an aggregate of its
+neighbours' states,
+
+    h_v^(k) = sigma( W^(k) . concat(h_v^(k-1), Agg(h_u^(k-1))) ),
+
+with a mean, pooling or LSTM aggregator, and L2-normalises the result at every layer. We store
+one node per row and split W into the block acting on h_v and the block acting on the
+aggregate (our row form of the notes' W . concat(...)), with sigma = ReLU and a bias b (ours):
 
     a_v  = AGG({h_u : u in N(v)})
     h_v' = ReLU(h_v W_self + a_v W_neigh + b)          (= ReLU([h_v || a_v] W + b))
     h_v' = h_v' / ||h_v'||_2                           (L2 normalisation of each row)
 
-with two aggregators:
+with two of the notes' aggregators (the pooling one as in Hamilton et al.):
 
     mean:      a_v = (1 / |N(v)|) sum_{u in N(v)} h_u
     max_pool:  a_v = elementwise max_{u in N(v)} ReLU(h_u W_pool + b_pool)
 
 N(v) = {u : A[v, u] != 0} (A is the (N, N) adjacency matrix, A[v, u] != 0 when u sends to
-v). A node without neighbours has a_v = 0 (for both aggregators), and a row h_v' that is all
-zeros stays zero after the normalisation (divide by max(||h_v'||, 1e-12)).
+v). The notes leave an empty neighbourhood open: here a node without neighbours has a_v = 0
+(for both aggregators), and a row h_v' that is all zeros stays zero after the normalisation
+(divide by max(||h_v'||, 1e-12)).
 
 Shapes: h (N, F), W_pool (F, P), b_pool (P,), W_self (F, D), W_neigh (F or P, D), b (D,).
 
@@ -25,7 +34,7 @@ Implement with numpy only:
 - `graphsage_layer(adjacency, h, w_self, w_neigh, b, aggregator, w_pool=None, b_pool=None,
   normalize=True)` -> h', shape (N, D).
 
-You may not use dlcourse.gnn, tensorflow_gnn, keras or networkx.
+You may not use dlcourse.gnn, tensorflow_gnn, keras, tensorflow or networkx.
 """
 
 # %%

@@ -1,7 +1,9 @@
 # %% [markdown]
 """Transductive and inductive splits of one graph (5 points)
+Lecture: §7.3.3 Split Training
 
-The nodes of a graph are not independent samples, so a split says what the model may see.
+The nodes of a graph are not independent samples, so a split says what the model may see. The
+notes give two settings; here is how we carry them out.
 
 Transductive: the whole graph (all features, all edges) is used for training and testing;
 only the LABELS are split, with boolean masks over the nodes. Shuffle the nodes with the
@@ -18,9 +20,10 @@ nodes, and their feature rows.
 Implement with numpy only:
 
 - `transductive_masks(num_nodes, train_fraction, validation_fraction, rng)` -> the tuple
-  (train_mask, validation_mask, test_mask) of bool arrays (N,);
-- `inductive_subgraphs(adjacency, x, split)` -> a list of three tuples (nodes, A_s, X_s), for
-  s = 0, 1, 2: nodes int (n_s,), A_s (n_s, n_s), X_s (n_s, F);
+  (train_mask, validation_mask, test_mask) of three bool arrays (N,);
+- `inductive_subgraphs(adjacency, x, split)` -> a list of exactly three tuples (nodes, A_s, X_s),
+  for s = 0, 1, 2: nodes int (n_s,), A_s (n_s, n_s), X_s (n_s, F) (a split without nodes gives
+  n_s = 0);
 - `removed_edges(adjacency, split)` -> the number of non-zero entries A[i, j] with
   split[i] != split[j] (the directed edges the inductive split drops), an int.
 

@@ -1,5 +1,6 @@
 # %% [markdown]
 """Permutation equivariance and invariance (6 points)
+Lecture: §7.1.3 Graph Convolutional Network
 
 A graph's node numbering is arbitrary. Renumbering the nodes with a permutation `perm` --
 new node i is old node perm[i] -- is the permutation matrix P with P[i, perm[i]] = 1, and
@@ -7,7 +8,8 @@ turns (A, X) into
 
     A_P = P A P^T,    X_P = P X          (A_P[i, j] = A[perm[i], perm[j]], X_P[i] = X[perm[i]])
 
-A node-level function f(A, X) -> (N, D) must be permutation EQUIVARIANT,
+The notes ask this of a GNN on any node ordering: a node-level function f(A, X) -> (N, D)
+must be permutation EQUIVARIANT,
 
     f(P A P^T, P X) = P f(A, X),
 
@@ -20,13 +22,16 @@ Implement with numpy only:
 - `permutation_matrix(perm)` -> P, float (N, N), with P[i, perm[i]] = 1;
 - `permute_graph(adjacency, x, perm)` -> the tuple (P A P^T, P X);
 - `is_equivariant(f, adjacency, x, perm, atol=1e-8)` -> True when f(P A P^T, P X) equals
-  P f(A, X) within `atol` (absolute difference), else False;
+  P f(A, X) within `atol`, else False;
 - `is_invariant(g, adjacency, x, perm, atol=1e-8)` -> True when g(P A P^T, P X) equals
   g(A, X) within `atol`, else False.
 
+"Within atol" means every entry has |difference| <= atol (so atol = 0 asks for exact equality),
+and the two results must have the same shape.
+
 `f` and `g` are given Python functions of (adjacency, x) returning numpy arrays.
 
-You may not use dlcourse.gnn, tensorflow_gnn, keras or networkx.
+You may not use dlcourse.gnn, tensorflow_gnn, keras, tensorflow or networkx.
 """
 
 # %%

@@ -1,14 +1,17 @@
 # %% [markdown]
 """DeepWalk's random walks (5 points)
+Lecture: §7.1 Graph Embeddings; §7.1.1 RandomWalk Embedding
 
-DeepWalk learns node embeddings from short random walks: nodes that often appear close
+The notes name DeepWalk as a method of the encoder (a look-up table of node vectors) /
+decoder (the dot product) / similarity setting of §7.1 but leave §7.1.1 empty; we fill it.
+DeepWalk's similarity is co-occurrence on short random walks: nodes that often appear close
 together on a walk get similar embeddings (skip-gram, as for words in a sentence). A uniform
 random walk of `length` nodes from `start` is
 
     w_0 = start,    w_{t+1} drawn uniformly from N(w_t) = {j : A[w_t, j] != 0}
 
 (each neighbour with probability 1 / |N(w_t)|). A walk that reaches a node without neighbours
-stays there: w_{t+1} = w_t.
+stays there: w_{t+1} = w_t (in a directed graph a walk can reach such a node, a sink).
 
 Implement with numpy only; draw every random number from the `rng` argument (a
 `numpy.random.Generator`, e.g. `rng.integers` or `rng.choice`), never from `np.random.*`

@@ -19,11 +19,13 @@ def _problem(seed, n=6, f=3, d=4, heads=2, scale=1.0):
 
 @check(points=1, visible=True)
 def coefficients_on_a_triangle_with_a_pendant(sub):
-    """one head on the triangle 0-1-2 with node 3 hanging off node 2."""
+    """one head on the triangle 0-1-2 with node 3 hanging off node 2 (neighbours only)."""
     a = np.array([[0, 1, 1, 0], [1, 0, 1, 0], [1, 1, 0, 1], [0, 0, 1, 0]], dtype=float)
     h = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.5]])
     w = np.array([[1.0, 0.5], [-0.5, 1.0]])
     return {"alpha": sub.attention_coefficients(a, h, w, np.array([1.0, -1.0]), np.array([0.5, 0.5]))}
+
+
 
 
 

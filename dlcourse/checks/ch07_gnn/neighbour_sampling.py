@@ -90,3 +90,16 @@ def _combinations(items, k):
     return itertools.combinations(items.tolist(), k)
 
 
+
+
+def _no_draw_without_a_choice(student, reference):
+    a = reference["adjacency"]
+    _valid_sample(student["sample"], a, 3)
+    if not np.array_equal(student["sample"], (a != 0).astype(float)):
+        raise AssertionError("with every degree at most k = 3 the sample should keep every neighbour.")
+    if not np.array_equal(student["next_draws"], reference["next_draws"]):
+        raise AssertionError("on a graph where no node has more than k = 3 neighbours (several have exactly 3), "
+                             "sample_neighbours used up random numbers of rng: a node with at most k neighbours "
+                             "keeps them all without drawing (only d_v > k needs rng.choice).")
+
+

@@ -28,7 +28,10 @@ def similarity_of_three_vectors(sub):
 
 def _same_curve(got, expected, name):
     """Say where a curve differs and by how much, without printing the expected (hidden) values."""
-    got = got.astype(float)
+    got = np.asarray(got, dtype=float)
+    if got.shape != expected.shape:
+        raise AssertionError(f"{name} has shape {got.shape}, expected {expected.shape} "
+                             "(num_layers + 1 entries, entry 0 for H^(0) = X).")
     close = np.isclose(got, expected, rtol=1e-5, atol=1e-6)
     if not close.all():
         wrong = np.flatnonzero(~close)
@@ -38,13 +41,14 @@ def _same_curve(got, expected, name):
                              f"the first is S after {k} layers (entry {k}), which {how}.")
 
 
-def _skip_counters_smoothing(student, reference):
-    plain, skip = np.asarray(student["plain"]), np.asarray(student["skip"])
-    if plain.shape != (21,) or skip.shape != (21,):
-        raise AssertionError(f"smoothing_curve(..., 20) should have 21 entries, got {plain.shape} and {skip.shape}.")
-    _same_curve(plain, reference["plain"], "the curve without skip (alpha = 0)")
-    _same_curve(skip, reference["skip"], "the curve with alpha = 0.5")
-    if not plain[-1] > skip[-1]:
-        raise AssertionError("after 20 layers the states with a skip connection should be less alike.")
+def _residual_slows_smoothing(student, reference):
+    _same_curve(student["plain"], reference["plain"], "the curve without skip")
+    _same_curve(student["residual"], reference["residual"], "the curve with skip='residual'")
+    plain, residual = np.asarray(student["plain"]), np.asarray(student["residual"])
+    if not plain[-1] > residual[-1]:
+        raise AssertionError("after 20 layers the states with the residual skip should be less alike than "
+                             "without it.")
+
+
 
 

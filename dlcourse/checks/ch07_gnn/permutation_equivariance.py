@@ -35,6 +35,20 @@ def _first_node(a, x):  # not invariant
     return x[0] + a[0] @ x
 
 
+def _integer_layer(a, x):  # equivariant, and exactly so on integer-valued inputs (no rounding)
+    return a @ x + 2.0 * x
+
+
+def _integer_readout(a, x):  # invariant, exactly so on integer-valued inputs
+    return (a @ x).sum(0) + x.sum(0)
+
+
+def _integer_graph(seed, n=5):
+    rng = np.random.default_rng(seed)
+    a = (rng.random((n, n)) < 0.5).astype(float)
+    return a, rng.integers(-3, 4, size=(n, 2)).astype(float), rng.permutation(n)
+
+
 @check(points=1, visible=True)
 def permutation_matrix_and_graph(sub):
     """P for perm = [2, 0, 1] and the permuted path graph."""

@@ -61,6 +61,10 @@ def _deepwalk_layout(student, reference):
     if not np.array_equal(walks[:, 0], np.tile(np.arange(n), expected[0] // n)):
         raise AssertionError("row r * N + v of deepwalk_walks should start at node v.")
     _check_walks(walks, reference["adjacency"], "walks")
+    sink = np.asarray(student["into_a_sink"])
+    if sink.shape != (5,) or not np.array_equal(sink, [0, 1, 2, 2, 2]):
+        raise AssertionError(f"on the directed path 0 -> 1 -> 2 a walk of 5 nodes from node 0 should be "
+                             f"[0, 1, 2, 2, 2] (it stays at node 2, which has no neighbours), got {sink.tolist()}.")
 
 
 
