@@ -1,8 +1,9 @@
 """The check API's judging: a compare function that crashes on a malformed result fails the check."""
 
 import numpy as np
+import pytest
 
-from dlcourse.grading.checks import Check, compare_results
+from dlcourse.grading.checks import Check, compare_results, judge
 
 
 def _check(compare=None):
@@ -47,3 +48,31 @@ def test_a_hint_is_added_to_the_default_feedback():
     chk = Check(name="probe", probe=lambda sub: {}, points=1, hint="Average over N.")
     fraction, feedback = compare_results(chk, {"loss": np.array(2.0)}, {"loss": np.array(1.0)})
     assert fraction == 0.0 and feedback == "`loss` is 2, expected 1. Average over N."
+
+
+def test_a_property_check_pays_only_with_the_results_it_requires():
+    checks = [Check("values", None, 2.0, visible=True), Check("untouched", None, 1.0, requires=("values",)),
+              Check("hidden_values", None, 1.0), Check("uniform", None, 1.0, requires=("hidden_values",))]
+    judged = judge(checks, {"values": (0.5, "half"), "untouched": (1.0, ""), "hidden_values": (0.0, "no"),
+                            "uniform": (1.0, "")})
+    assert judged["values"] == (0.5, "half")
+    assert judged["untouched"][0] == 0.0 and "`values`" in judged["untouched"][1]
+    assert judged["uniform"][0] == 0.0 and "a hidden check" in judged["uniform"][1]
+    assert judge(checks, {"values": (1.0, ""), "untouched": (1.0, "")})["untouched"] == (1.0, "")
+    # `dlcourse check` runs the visible checks only: a hidden requirement is not held against them.
+    assert judge(checks, {"uniform": (1.0, "")})["uniform"] == (1.0, "")
+
+
+def test_requires_must_name_an_earlier_check():
+    from dlcourse.grading.checks import check, checks_of
+
+    @check(1, requires="later")
+    def first(sub):
+        return {}
+
+    @check(1)
+    def later(sub):
+        return {}
+
+    with pytest.raises(ValueError, match="which is not a check defined above it"):
+        checks_of({"first": first, "later": later})

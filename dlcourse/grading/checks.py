@@ -17,6 +17,13 @@ values within `rtol`/`atol`. `compare=fn(student, reference)` replaces that with
 that runs in the grading process on the two dicts of numpy arrays: it raises `AssertionError`
 with a message the student can act on, or returns a fraction in [0, 1] for partial credit
 (None means full credit).
+
+A *property* check (the inputs are left unchanged, draws are uniform, the same seed gives the same
+result, a round trip holds) proves nothing about an answer that is not there: `return x`
+leaves every input alone, and an identity encode undoes an identity decode. Such a check names
+the checks whose correct result it presupposes, `@check(1, requires=("output_values",))`, and
+earns its points only when all of those earn theirs (`judge`). A property check may instead
+compute that correctness itself, in its `compare`.
 """
 
 from __future__ import annotations
@@ -42,9 +49,11 @@ class Check:
     compare: Callable | None = None
     timeout: float = DEFAULT_TIMEOUT_S
     hint: str = ""
+    requires: tuple[str, ...] = ()
 
 
-def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=DEFAULT_TIMEOUT_S, hint=""):
+def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=DEFAULT_TIMEOUT_S, hint="",
+          requires=()):
     """Mark a grader function as a check worth `points`.
 
     Args:
@@ -57,9 +66,12 @@ def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=
         timeout: wall-clock seconds the probe may take on a submission.
         hint: a sentence about the usual mistake, added to the default comparison's feedback
             when it fails ("`y` has shape (5, 3), expected (5, 4). <hint>").
+        requires: names of checks defined above this one whose full marks this check needs
+            before it pays (for property checks; see the module docstring).
     """
     if not isinstance(points, (int, float)) or points <= 0:
         raise ValueError(f"@check points must be a positive number, got {points!r}.")
+    requires = (requires,) if isinstance(requires, str) else tuple(requires)
 
     def decorate(fn):
         fn.__dlcourse_check__ = Check(
@@ -72,15 +84,50 @@ def check(points, *, visible=False, rtol=1e-5, atol=1e-6, compare=None, timeout=
             compare=compare,
             timeout=float(timeout),
             hint=str(hint),
+            requires=requires,
         )
         return fn
 
     return decorate
 
 
-def checks_of(namespace: dict) -> list[Check]:
-    """The checks defined in a grader module's namespace, in definition order."""
-    return [v.__dlcourse_check__ for v in namespace.values() if hasattr(v, "__dlcourse_check__")]
+def checks_of(namespace: dict, strict: bool = True) -> list[Check]:
+    """The checks defined in a grader module's namespace, in definition order; a `requires=`
+    that names no check defined above its own is an error (with `strict=False`, as for the
+    packaged visible checks that lack the hidden ones, only one that names a later check)."""
+    found = [v.__dlcourse_check__ for v in namespace.values() if hasattr(v, "__dlcourse_check__")]
+    names = {c.name for c in found}
+    for index, chk in enumerate(found):
+        above = {c.name for c in found[:index]}
+        for name in chk.requires:
+            if name not in above and (strict or name in names):
+                raise ValueError(f"check {chk.name!r} requires {name!r}, which is not a check defined above it; "
+                                 "name an earlier check of the same grader.")
+    return found
+
+
+def judge(checks: list[Check], results: dict) -> dict[str, tuple[float, str]]:
+    """{check name: (fraction, feedback)} of a whole exercise from {check name: (fraction,
+    feedback)} as `compare_results` gave them, with each check's `requires` applied: a check
+    whose presupposed checks did not all earn full marks earns nothing. A required check that is
+    absent (e.g. hidden, when a student runs only the visible checks) is not held against it."""
+    judged = {}
+    for chk in checks:
+        if chk.name not in results:
+            continue
+        fraction, feedback = results[chk.name]
+        missing = [name for name in chk.requires if name in judged and judged[name][0] < 1.0]
+        if fraction > 0 and missing:
+            shown = [name for name in missing if _visible(checks, name)]
+            which = f"`{'`, `'.join(shown)}`" if shown else "a hidden check of this exercise"
+            fraction, feedback = 0.0, (f"this property counts only together with a correct result, and {which} "
+                                       "did not pass; fix that first.")
+        judged[chk.name] = (fraction, feedback)
+    return judged
+
+
+def _visible(checks, name):
+    return any(c.name == name and c.visible for c in checks)
 
 
 def compare_results(chk: Check, student: dict, reference: dict) -> tuple[float, str]:

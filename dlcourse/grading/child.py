@@ -81,7 +81,7 @@ def run(fd: int) -> None:
     student_file = os.path.join(os.getcwd(), request["module_name"] + ".py")
     with open(student_file, "w", encoding="utf-8") as f:
         f.write(request["source"])
-    checks = {c.name: c for c in checks_of(load_namespace(request["grader_source"], "<grader>"))}
+    checks = {c.name: c for c in checks_of(load_namespace(request["grader_source"], "<grader>"), strict=False)}
     for name in ("grader_source", "source"):
         request.pop(name)
 

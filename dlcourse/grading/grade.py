@@ -26,7 +26,7 @@ import tempfile
 import numpy as np
 
 from dlcourse import __version__
-from dlcourse.grading.checks import compare_results
+from dlcourse.grading.checks import compare_results, judge
 from dlcourse.grading.course import Course, CourseError, Exercise
 from dlcourse.grading.probe import dump_arrays, load_arrays
 from dlcourse.grading.runner import IMPORT_TIMEOUT_S, Deadlines, Limits, run_checks
@@ -227,17 +227,22 @@ def _grade_source(task: Task, source: str, limits: Limits, hide):
         "hide": [str(p) for p in hide],
     }
     outcomes, isolation, _ = run_checks(request, task.deadlines, limits)
-    tests = []
+    status, results = {}, {}
     for chk in task.checks:
         outcome = outcomes.get(chk.name)
         if outcome is None:
-            tests.append(_test_entry(chk, "error", feedback="no result came back for this check."))
+            status[chk.name], results[chk.name] = "error", (0.0, "no result came back for this check.")
         elif outcome.status != "ok":
             message = outcome.message if chk.visible or outcome.status != "error" else _hidden_error(outcome.message)
-            tests.append(_test_entry(chk, outcome.status, feedback=message))
+            status[chk.name], results[chk.name] = outcome.status, (0.0, message)
         else:
-            fraction, feedback = compare_results(chk, outcome.arrays, task.reference[chk.name])
-            tests.append(_test_entry(chk, "passed" if fraction >= 1.0 else "failed", fraction, feedback))
+            results[chk.name] = compare_results(chk, outcome.arrays, task.reference[chk.name])
+    judged = judge(task.checks, results)
+    tests = []
+    for chk in task.checks:
+        fraction, feedback = judged[chk.name]
+        tests.append(_test_entry(chk, status.get(chk.name, "passed" if fraction >= 1.0 else "failed"),
+                                 fraction, feedback))
     return _report(task, tests), isolation
 
 

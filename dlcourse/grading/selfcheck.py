@@ -11,7 +11,7 @@ import argparse
 import pathlib
 import traceback
 
-from dlcourse.grading.checks import checks_of, compare_results
+from dlcourse.grading.checks import checks_of, compare_results, judge
 from dlcourse.grading.probe import load_module, load_namespace, run_probe
 
 
@@ -27,20 +27,22 @@ def main(argv=None):
     name = pathlib.Path(args.exercise).name
     reference = load_module(str(course / "solutions" / f"{args.exercise}.py"), name + "_reference")
     submission = load_module(args.submission, name) if args.submission else reference
-    total = earned = 0.0
+    results = {}
     for chk in checks:
-        total += chk.points
         expected = run_probe(chk, reference)
         try:
             got = run_probe(chk, submission)
         except Exception:
-            print(f"ERROR  {chk.name} ({chk.points:g} pts)\n{traceback.format_exc(limit=-2)}")
+            results[chk.name] = (0.0, f"ERROR\n{traceback.format_exc(limit=-2)}")
             continue
-        fraction, feedback = compare_results(chk, got, expected)
-        earned += fraction * chk.points
+        results[chk.name] = compare_results(chk, got, expected)
+    judged = judge(checks, results)
+    for chk in checks:
+        fraction, feedback = judged[chk.name]
         tag = "PASS " if fraction == 1 else "FAIL "
         print(f"{tag} {chk.name} ({chk.points:g} pts, {'visible' if chk.visible else 'hidden'}) {feedback}")
-    print(f"score {earned:g} / {total:g}")
+    earned = sum(judged[c.name][0] * c.points for c in checks)
+    print(f"score {earned:g} / {sum(c.points for c in checks):g}")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def _untouched(student, reference):
                 "zero norm), and its global norm is 0.")
 
 
-@check(points=1, compare=_untouched)
+@check(points=1, compare=_untouched, requires=("by_value", "by_norm_above_and_below", "by_global_norm"))
 def zero_gradient_and_no_side_effects(sub):
     """an all-zero gradient stays zero (no NaN); no input array is modified in place."""
     out = {}

@@ -62,7 +62,7 @@ def _raised_and_still_works(student, reference):
                              f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
 
 
-@check(points=1, compare=_raised_and_still_works)
+@check(points=1, compare=_raised_and_still_works, requires=("random_directed_graph_with_repeats",))
 def unknown_activation(sub):
     """an unknown activation raises ValueError; 'relu' on the same graph still gives H'."""
     h, s, r, w_k, b_k = _graph(1, 4, 5, 2, 2)

@@ -116,7 +116,7 @@ def _no_draw_without_a_choice(student, reference):
                              "keeps them all without drawing (only d_v > k needs rng.choice).")
 
 
-@check(points=1, compare=_no_draw_without_a_choice)
+@check(points=1, compare=_no_draw_without_a_choice, requires=("one_sample_keeps_min_k_degree",))
 def exactly_k_neighbours_draw_nothing(sub):
     """every degree <= k = 3 (several exactly 3): all neighbours kept and rng left untouched."""
     a = np.zeros((6, 6))

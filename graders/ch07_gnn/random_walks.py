@@ -96,7 +96,7 @@ def _uniform_steps(student, reference):
                                  f"{expected:.3f} each: draw the next node uniformly.")
 
 
-@check(points=2, compare=_uniform_steps)
+@check(points=2, compare=_uniform_steps, requires=("deepwalk_layout",))
 def steps_are_uniform(sub):
     """step frequencies from each node match 1 / degree (a graph with degrees 1 to 5)."""
     a = np.zeros((6, 6))
