@@ -34,6 +34,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def run(args, cwd, env=None):
+    # nbgrader shells out to `alembic`, which lives beside this interpreter (the virtualenv's
+    # bin/), on PATH or not.
+    env = dict(env or os.environ)
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
     proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(map(str, args))} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")

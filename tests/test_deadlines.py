@@ -155,3 +155,15 @@ def test_killing_a_grading_run_mid_hang_leaves_nothing_running(tmp_path, signum)
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.parametrize("isolate", [True, False])
+def test_the_cpu_limit_stops_a_loop(isolate):
+    from dlcourse.grading.runner import Deadlines, run_checks
+
+    grader = "from dlcourse.grading import check\n@check(1)\ndef spins(sub):\n    return {'y': sub.f()}\n"
+    request = {"module_name": "m", "source": "def f():\n    while True:\n        pass\n",
+               "grader_source": grader, "checks": ["spins"], "hide": []}
+    outcomes, _, _ = run_checks(request, Deadlines({"spins": 120.0}), Limits(cpu_seconds_per_check=1, isolate=isolate))
+    # "error", not "timeout": the CPU limit ended the loop long before the 120 s deadline.
+    assert outcomes["spins"].status == "error" and "CPU time" in outcomes["spins"].message

@@ -14,6 +14,7 @@ import atexit
 import dataclasses
 import json
 import os
+import queue
 import select
 import shutil
 import signal
@@ -151,20 +152,46 @@ class _Child:
         return self.log.read().decode("utf-8", "replace")
 
     def kill(self):
+        """Kill the child's process group now; reaping it (the kernel tearing down a process that
+        may map all of TensorFlow) happens on the reaper thread, so grading goes on at once."""
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self.proc.wait()
-        if hasattr(self.proc, "release"):
-            self.proc.release()
         os.close(self.fd)
         self.log.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        _reap(self.proc, self.scratch)
 
 
 class _Garbled(Exception):
     pass
+
+
+_reaped = queue.SimpleQueue()
+_reaper = None
+_reaper_lock = threading.Lock()
+
+
+def _reap(proc, scratch):
+    """Wait for a killed child and release it on a background thread (one per process)."""
+    global _reaper
+    with _reaper_lock:
+        if _reaper is None or not _reaper.is_alive():
+            _reaper = threading.Thread(target=_reap_forever, name="dlcourse-reaper", daemon=True)
+            _reaper.start()
+    _reaped.put((proc, scratch))
+
+
+def _reap_forever():
+    while True:
+        proc, scratch = _reaped.get()
+        try:
+            proc.wait()
+            if hasattr(proc, "release"):
+                proc.release()  # only now may the waiter reap it: its pid stays ours until here
+        except Exception:  # noqa: BLE001 -- a reaping problem must not stop the reaper
+            pass
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _write_all(stream, data: bytes) -> None:
@@ -320,6 +347,8 @@ def _drive(child, pending, deadlines, limits, outcomes, isolation):
             elif event == "error" and name == current:
                 outcomes[name] = Outcome("error", message=str(header.get("message", ""))[:800],
                                          seconds=time.monotonic() - began)
+            if all(n in outcomes for n in pending):
+                return current, isolation, imported  # nothing left to wait for: no need to see it exit
 
 
 def _ended(child) -> str:
@@ -333,7 +362,7 @@ def _ended(child) -> str:
     hint = f" (last output: {tail[-1][:200]})" if tail else ""
     # Without namespaces a signal shows as -N; through the namespace's waiting parent as 256-N.
     signum = -code if code < 0 else 256 - code if code > 128 else None
-    if signum == signal.SIGXCPU:
+    if signum == signal.SIGXCPU or code == signal.SIGXCPU:  # the sandbox's PID 1 exits with 24 on SIGXCPU
         return "it used up its CPU time" + hint
     if signum == signal.SIGKILL:
         return "it was killed (out of memory?)" + hint
