@@ -33,7 +33,7 @@ def load_model(filepath, **kwargs):
     the module defining it has been imported. `import dlcourse` imports its subpackages on
     first use, so in a fresh process `keras.models.load_model` alone fails with "Could not
     locate class"; this function imports every Keras-bearing subpackage (perceptron, training,
-    sequence, cnn, detection with its R-CNN, gnn) and then loads.
+    sequence, cnn, detection with its R-CNN and single-object detector, gnn) and then loads.
 
     Args:
         filepath: the saved model, e.g. a `.keras` file written by `model.save`.

@@ -94,7 +94,8 @@ def test_decode_inverts_encode_on_random_boxes():
         encode_boxes([[0, 0, 1, 1]], [[0, 0, 0, 1]])
 
 
-@pytest.mark.parametrize("name", ["boxes", "nms", "metrics", "proposals", "sliding_window", "plots", "crops", "rcnn"])
+@pytest.mark.parametrize("name", ["boxes", "nms", "metrics", "proposals", "sliding_window", "plots", "crops", "rcnn",
+                                  "single_object"])
 def test_docstring_examples(name):
     module = importlib.import_module(f"dlcourse.detection.{name}")
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)

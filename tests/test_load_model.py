@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from dlcourse import cnn, gnn, perceptron, sequence, training
-from dlcourse.detection import RCNN
+from dlcourse.detection import RCNN, SingleObjectDetector
 
 
 def _perceptron_model(rng):
@@ -32,6 +32,7 @@ def _training_model(rng):
                            kernel_regularizer=training.L2(1e-3)),
         training.BatchNormalization(),
         training.InvertedDropout(0.2, seed=2),
+        training.Dropout(0.1, seed=3),  # the notes' form: scales by 1 - p at test time
         keras.layers.Dense(1),
     ])
     model.compile(optimizer=training.Adam(learning_rate=1e-2), loss=training.MeanSquaredError())
@@ -67,6 +68,16 @@ def _detection_model(rng):
     return model, [crops]
 
 
+def _single_object_model(rng):
+    """Compiled with its default loss (the notes' L_cls + lambda L_box) and trained one step."""
+    model = SingleObjectDetector(num_classes=2, filters=(4,), dense_units=8, box_loss_weight=2.0)
+    model.compile(optimizer="adam")
+    images = rng.uniform(size=(3, 8, 8, 3))
+    y = {"class_logits": np.eye(2)[[0, 1, 1]], "box": rng.uniform(size=(3, 4))}
+    model.fit(images.astype("float32"), y, epochs=1, verbose=0)
+    return model, [images]
+
+
 def _gnn_model(rng):
     x_in = keras.Input((3,))
     s_in = keras.Input((), dtype="int32")
@@ -84,6 +95,7 @@ MODELS = {
     "sequence": _sequence_model,
     "cnn": _cnn_model,
     "detection": _detection_model,
+    "single_object": _single_object_model,
     "gnn": _gnn_model,
 }
 

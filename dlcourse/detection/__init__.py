@@ -1,11 +1,23 @@
 """Chapter 4, object detection: boxes, IoU, NMS, sliding windows, region proposals, R-CNN, mAP.
 
+Lecture: §4.4 Object Detection
+
+The notes' own pieces are single-object detection (classification + localisation, with the L2
+loss of the box (x, y, w, h)), the sliding window, region proposals with R-CNN, and IoU
+J(A, B) = (A intersect B) / (A union B); they leave the rest of the section unfinished. Beyond
+the notes: R-CNN's box-regression deltas and smooth-L1 loss, non-maximum suppression and mean
+average precision, filled in as the detectors the notes describe need them.
+
 Boxes are (y1, x1, y2, x2) in pixels, the order of `tf.image`'s box ops; the centre form is
 (x, y, w, h). Box, NMS, proposal and metric code is numpy (it runs around the network, on
-proposals and detections); the R-CNN network and its loss are Keras 3.
+proposals and detections); the single-object detector, the R-CNN network and their losses are
+Keras 3.
 
+- single-object detection (classification + localisation): `SingleObjectDetector` (class and
+  box heads), `BoxL2Loss` (the L2 box loss)
 - boxes (`dlcourse.detection.boxes`): `box_area`, `corners_to_centers`, `centers_to_corners`,
-  `pairwise_iou`, `encode_boxes`, `decode_boxes` (R-CNN box regression)
+  `normalized_centers`, `normalized_centers_to_corners` (the centre form in image-normalised
+  units), `pairwise_iou`, `encode_boxes`, `decode_boxes` (R-CNN box regression)
 - non-maximum suppression: `non_max_suppression`, `non_max_suppression_per_class`
 - sliding windows: `sliding_windows`, `sliding_window_detection`
 - region proposals (selective search, simplified): `over_segment`, `region_similarity`,
@@ -15,9 +27,9 @@ proposals and detections); the R-CNN network and its loss are Keras 3.
 - evaluation: `average_precision`, `match_detections`, `mean_average_precision` (PASCAL VOC)
 - plots: `draw_detections`
 
-Keras and TensorFlow load only when the R-CNN pieces or `crop_and_resize` are used (or when
-Keras is loaded already: then the R-CNN module is imported at once, so that
-`keras.models.load_model` finds a saved `RCNN`).
+Keras and TensorFlow load only when the single-object detector, the R-CNN pieces or
+`crop_and_resize` are used (or when Keras is loaded already: then those modules are imported at
+once, so that `keras.models.load_model` finds a saved `RCNN` or `SingleObjectDetector`).
 """
 
 import importlib
@@ -29,6 +41,8 @@ from dlcourse.detection.boxes import (
     corners_to_centers,
     decode_boxes,
     encode_boxes,
+    normalized_centers,
+    normalized_centers_to_corners,
     pairwise_iou,
 )
 from dlcourse.detection.metrics import average_precision, match_detections, mean_average_precision
@@ -50,9 +64,15 @@ _LAZY = {
     "assign_regions": "rcnn",
     "rcnn_training_regions": "rcnn",
     "rcnn_detect": "rcnn",
+    "SingleObjectDetector": "single_object",
+    "BoxL2Loss": "single_object",
 }
 
 __all__ = [
+    "SingleObjectDetector",
+    "BoxL2Loss",
+    "normalized_centers",
+    "normalized_centers_to_corners",
     "box_area",
     "corners_to_centers",
     "centers_to_corners",
@@ -81,12 +101,14 @@ __all__ = [
 
 
 def _import_keras_modules():
-    """Import the modules that use Keras, registering RCNN and RCNNBoxLoss for load_model."""
+    """Import the modules that use Keras, registering their classes (RCNN, RCNNBoxLoss,
+    SingleObjectDetector, BoxL2Loss) for load_model."""
     for module in sorted(set(_LAZY.values())):
         importlib.import_module(f"{__name__}.{module}")
 
 
-# A saved R-CNN names its class, which Keras finds only once dlcourse.detection.rcnn is imported.
+# A saved R-CNN names its class, which Keras finds only once dlcourse.detection.rcnn is imported
+# (likewise a SingleObjectDetector and dlcourse.detection.single_object).
 # When Keras is already loaded that import is cheap, so do it now: `import keras` then
 # `import dlcourse.detection` lets keras.models.load_model read an RCNN. Otherwise the numpy
 # parts stay free of TensorFlow, and dlcourse.load_model registers everything.

@@ -1,8 +1,16 @@
 """Bounding boxes: corner and centre forms, area, intersection over union, R-CNN box regression.
 
-Chapter 4 (object detection). Boxes are (y1, x1, y2, x2) corner boxes, the order of
-`tf.image`'s box ops, in pixel units: the box covers y1 <= y < y2, x1 <= x < x2. The centre form
-is (x, y, w, h) with x = (x1 + x2) / 2, y = (y1 + y2) / 2, w = x2 - x1, h = y2 - y1.
+Lecture: §4.4 Object Detection
+
+Chapter 4 (object detection). The notes' IoU is J(A, B) = (A intersect B) / (A union B), the
+area the two boxes share over the area they cover together; `pairwise_iou` computes it for
+corner boxes. The notes name bbox regression only as a heading; `encode_boxes` and
+`decode_boxes` are R-CNN's own parameterisation (beyond the notes).
+
+Boxes are (y1, x1, y2, x2) corner boxes, the order of `tf.image`'s box ops, in pixel units: the
+box covers y1 <= y < y2, x1 <= x < x2. The centre form is (x, y, w, h) with x = (x1 + x2) / 2,
+y = (y1 + y2) / 2, w = x2 - x1, h = y2 - y1; `normalized_centers` divides it by the image's
+width and height (the notes' single-object box, every number in [0, 1]).
 
 These run in numpy: they work on proposals, targets and detections before and after the
 network (as `tf.image.non_max_suppression` and the R-CNN papers' tooling do), not inside it.
@@ -17,6 +25,8 @@ __all__ = [
     "pairwise_iou",
     "encode_boxes",
     "decode_boxes",
+    "normalized_centers",
+    "normalized_centers_to_corners",
 ]
 
 
@@ -171,3 +181,50 @@ def decode_boxes(deltas, proposals):
     # exp of a large predicted delta would overflow; no real box is e^10 times its proposal.
     size = p[..., 2:] * np.exp(np.minimum(deltas[..., 2:], 10.0))
     return centers_to_corners(np.concatenate([centre, size], axis=-1))
+
+
+def _image_scale(image_height, image_width):
+    height, width = float(image_height), float(image_width)
+    if not (height > 0 and width > 0):
+        raise ValueError(f"image_height and image_width must be positive, got {image_height!r} and "
+                         f"{image_width!r}.")
+    return np.array([width, height, width, height])
+
+
+def normalized_centers(boxes, image_height, image_width):
+    """Pixel corner boxes (y1, x1, y2, x2) -> image-normalised centre boxes (x, y, w, h).
+
+        x = (x1 + x2) / (2 W),   y = (y1 + y2) / (2 H),   w = (x2 - x1) / W,   h = (y2 - y1) / H
+
+    Args:
+        boxes: array of shape (..., 4), corner form in pixels.
+        image_height, image_width: the image's size H, W in pixels.
+
+    Returns:
+        float64 array of shape (..., 4), each number in [0, 1] for a box inside the image.
+
+    Example:
+
+    >>> normalized_centers([[0, 8, 16, 24]], 32, 32).tolist()
+    [[0.5, 0.25, 0.5, 0.5]]
+    """
+    return corners_to_centers(boxes) / _image_scale(image_height, image_width)
+
+
+def normalized_centers_to_corners(boxes, image_height, image_width):
+    """The inverse of `normalized_centers`: (x, y, w, h) in [0, 1] -> pixel (y1, x1, y2, x2).
+
+    Args:
+        boxes: array of shape (..., 4), image-normalised centre form.
+        image_height, image_width: the image's size H, W in pixels.
+
+    Returns:
+        float64 array of shape (..., 4), corner form in pixels.
+
+    Example:
+
+    >>> normalized_centers_to_corners([[0.5, 0.25, 0.5, 0.5]], 32, 32).tolist()
+    [[0.0, 8.0, 16.0, 24.0]]
+    """
+    scale = _image_scale(image_height, image_width)
+    return centers_to_corners(np.asarray(boxes, dtype=np.float64) * scale)

@@ -1,10 +1,13 @@
 """Cutting regions out of images and resizing them to the network's input size (R-CNN's warp).
 
-Chapter 4 (object detection). R-CNN warps every proposal to a fixed size before its CNN; Fast
-R-CNN instead pools each region of the shared feature map to a fixed grid (RoI pooling), and
-Faster R-CNN's RoIAlign samples that grid bilinearly -- which is what
-`tf.image.crop_and_resize` does on whatever tensor it is given. Keras has no such op, so this
-is the one place in dlcourse.detection that calls TensorFlow.
+Lecture: §4.4 Object Detection
+
+Chapter 4 (object detection). The notes' R-CNN runs a pre-trained network on each RoI; the warp
+that makes every region the network's input size is beyond the notes. R-CNN warps every
+proposal to a fixed size before its CNN; Fast R-CNN instead pools each region of the shared
+feature map to a fixed grid (RoI pooling), and Faster R-CNN's RoIAlign samples that grid
+bilinearly -- which is what `tf.image.crop_and_resize` does on whatever tensor it is given.
+Keras has no such op, so this is the one place in dlcourse.detection that calls TensorFlow.
 """
 
 import numpy as np

@@ -1,11 +1,16 @@
 """Evaluating detectors: matching detections to ground truth, average precision, mAP.
 
-Chapter 4 (object detection). The PASCAL VOC protocol (Everingham et al., 2010; the all-point
-interpolation used since VOC 2010): per class, detections of all images are ranked by score; a
-detection is a true positive if the ground-truth box of its class in its image that it overlaps
-most has IoU >= the threshold (0.5) and is not matched yet, otherwise a false positive (so
-duplicates count as false). Average precision is the area under the interpolated
-precision-recall curve; mAP is its mean over classes.
+Lecture: §4.4 Object Detection
+
+Chapter 4 (object detection). Beyond the notes: they stop before evaluation; a detection is
+judged by the notes' IoU J(A, B) with a ground-truth box, and the detector by mAP.
+
+The PASCAL VOC protocol (Everingham et al., 2010; the all-point interpolation used since VOC
+2010): per class, detections of all images are ranked by score; a detection is a true positive
+if the ground-truth box of its class in its image that it overlaps most has IoU >= the
+threshold (0.5) and is not matched yet, otherwise a false positive (so duplicates count as
+false). Average precision is the area under the interpolated precision-recall curve; mAP is its
+mean over classes.
 """
 
 import numpy as np

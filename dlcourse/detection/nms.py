@@ -1,5 +1,10 @@
 """Greedy non-maximum suppression (chapter 4, object detection).
 
+Lecture: §4.4 Object Detection
+
+Beyond the notes: they never mention NMS, but the sliding-window and R-CNN detectors they
+describe both need it, to turn many overlapping scored boxes into one detection per object.
+
 A detector fires on many overlapping windows or proposals around each object; NMS keeps the
 best-scoring box of each cluster. Same selection as `tf.image.non_max_suppression`, which is the
 production op (this is the readable numpy loop, and the tests check that both agree).

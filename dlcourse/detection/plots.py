@@ -1,4 +1,7 @@
-"""Drawing detections: boxes and "label score" captions over an image (chapter 4)."""
+"""Drawing detections: boxes and "label score" captions over an image (chapter 4).
+
+Lecture: §4.4 Object Detection
+"""
 
 import numpy as np
 

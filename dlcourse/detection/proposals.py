@@ -1,9 +1,14 @@
 """Region proposals in the manner of selective search (Uijlings et al., 2013), simplified.
 
-Chapter 4 (object detection). R-CNN does not look at every window: it classifies the ~2000
-regions that selective search proposes. Selective search over-segments the image, then
-repeatedly merges the two most similar adjacent regions until one is left, and proposes the
-bounding box of every region it ever held -- small parts, whole objects, groups of objects.
+Lecture: §4.4 Object Detection
+
+Chapter 4 (object detection). The notes name region proposal, or selective search, as the way
+to boxes that adapt to each object's size; how selective search works is beyond the notes.
+
+R-CNN does not look at every window: it classifies the ~2000 regions that selective search
+proposes. Selective search over-segments the image, then repeatedly merges the two most similar
+adjacent regions until one is left, and proposes the bounding box of every region it ever held
+-- small parts, whole objects, groups of objects.
 
 This module keeps that structure and simplifies its parts:
 

@@ -1,6 +1,13 @@
 """R-CNN (Girshick et al., 2014): region proposals, a CNN on each warped region, class + box heads.
 
-Chapter 4 (object detection). The pipeline:
+Lecture: §4.4 Object Detection
+
+Chapter 4 (object detection). The notes: R-CNN selects RoIs by selective search, extracts their
+features with a pre-trained network and classifies them and predicts their boxes; they leave
+the R-CNN series unfinished. Beyond the notes: the details below, Fast R-CNN's loss and the
+smooth-L1 box term (the notes' single-object detector uses the L2 loss of (x, y, w, h)).
+
+The pipeline:
 
 1. propose ~2000 regions per image (selective search: `dlcourse.detection.selective_search`);
 2. warp each region to a fixed size (`crop_and_resize`) and run a CNN on it;
@@ -93,7 +100,8 @@ class RCNN(keras.Model):
 class RCNNBoxLoss(keras.losses.Loss):
     """Smooth L1 loss on the deltas of a region's true class; zero for background regions.
 
-    Fast R-CNN's box term: for a region of class u with targets t and predictions d^u (the
+    Fast R-CNN's box term, beyond the notes (their single-object detector has the plain L2 loss
+    of (x, y, w, h), `BoxL2Loss`): for a region of class u with targets t and predictions d^u (the
     four deltas of class u),
 
         L_box = [u >= 1] * sum_{k in x, y, w, h} smooth_L1(d^u_k - t_k),

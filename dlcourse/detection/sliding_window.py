@@ -1,10 +1,17 @@
 """Sliding-window detection: classify every window of several sizes, keep the confident ones.
 
-Chapter 4 (object detection). The first detectors turned classification into detection by
-sliding a window over the image with a stride, at several window sizes (or, equivalently, over
-an image pyramid), and classifying each window as background or one of the object classes.
-It needs thousands of classifier calls per image, which is what region proposals (R-CNN) and
-then shared convolutional features (Fast/Faster R-CNN) remove.
+Lecture: §4.4 Object Detection
+
+Chapter 4 (object detection). The notes: detection as classification, each crop of a sliding
+window fed to a classifier; its two problems are that the window size is fixed and only one
+object is found at a time. Several window sizes (ours) answer the first; per-class NMS
+(beyond the notes) keeps one window per object.
+
+The first detectors turned classification into detection by sliding a window over the image
+with a stride, at several window sizes (or, equivalently, over an image pyramid), and
+classifying each window as background or one of the object classes. It needs thousands of
+classifier calls per image, which is what region proposals (R-CNN) and then shared
+convolutional features (Fast/Faster R-CNN) remove.
 """
 
 import numpy as np

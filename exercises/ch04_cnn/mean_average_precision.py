@@ -1,8 +1,11 @@
 # %% [markdown]
 """Mean average precision (5 points)
+Lecture: §4.4 Object Detection
 
 Detectors are compared by mean average precision (mAP) at IoU 0.5, the PASCAL VOC measure.
-Boxes are corners (y1, x1, y2, x2); IoU(A, B) = area(A intersect B) / area(A union B).
+Beyond the notes: they stop before evaluating detectors; a detection is judged by the notes'
+IoU with a true box, J(A, B) = (A intersect B) / (A union B). Boxes are corners (y1, x1, y2, x2);
+IoU(A, B) = area(A intersect B) / area(A union B).
 
 1. Matching (one image, one class). Visit the detections by decreasing score (the lower index
    first among equal scores). Each finds the ground-truth box it overlaps most (the first such
@@ -22,7 +25,8 @@ Boxes are corners (y1, x1, y2, x2); IoU(A, B) = area(A intersect B) / area(A uni
 
    AP is 0 when n_ground_truth is 0.
 
-3. mAP = the mean of AP over the classes that have at least one ground-truth box.
+3. mAP = the mean of AP over the classes that have at least one ground-truth box (a class with
+   a single ground-truth box in all the images counts).
 
 Implement with numpy (the helper `_iou(boxes, gt_boxes)` below is given: the (n, m) IoU matrix):
 - `match_detections(boxes, scores, gt_boxes, iou_threshold=0.5)`: boxes (n, 4), scores (n,),
@@ -34,8 +38,8 @@ Implement with numpy (the helper `_iou(boxes, gt_boxes)` below is given: the (n,
   0 .. num_classes - 1. Return (mAP, per_class_ap): per_class_ap a float array of shape
   (num_classes,) with NaN for a class without ground truth.
 
-You may not use dlcourse.detection, sklearn.metrics, torchmetrics, pycocotools, TensorFlow,
-Keras or torch.
+You may not use dlcourse.detection, sklearn.metrics, torchmetrics, pycocotools, tensorflow,
+keras or torch.
 """
 
 # %%

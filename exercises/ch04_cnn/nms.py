@@ -1,5 +1,6 @@
 # %% [markdown]
 """Non-maximum suppression (6 points)
+Lecture: §4.4 Object Detection
 
 A detector fires on many overlapping boxes around each object. Greedy non-maximum suppression
 keeps the best box of each cluster:
@@ -9,24 +10,28 @@ keeps the best box of each cluster:
         take the remaining box with the highest score (the lower index among equal scores)
         keep it, and remove it together with every remaining box B with IoU(kept, B) > iou_threshold
 
-Boxes are corners (y1, x1, y2, x2) with y1 <= y2, x1 <= x2, and
+Boxes are corners (y1, x1, y2, x2) with y1 <= y2, x1 <= x2 (a box may have zero area), in pixels
+or normalised to [0, 1] (divided by the image's height and width, as most detectors store
+them), and IoU is the notes' J(A, B) = (A intersect B) / (A union B) for boxes:
 
     IoU(A, B) = area(A intersect B) / (area(A) + area(B) - area(A intersect B))
 
 (0 when the union is empty). Note the strict inequalities: a box overlapping a kept box by
-exactly iou_threshold survives, and a box scoring exactly score_threshold is dropped -- the
-semantics of tf.image.non_max_suppression.
+exactly iou_threshold survives (so iou_threshold = 1 suppresses nothing), and a box scoring
+exactly score_threshold is dropped -- the semantics of tf.image.non_max_suppression.
 
 Implement `non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5,
 score_threshold=-inf)` with numpy: boxes (n, 4), scores (n,); return the kept indices as an
 integer array of shape (k,), k <= max_output_size, in the order they were kept (best first).
 With no box left, return an empty integer array of shape (0,).
 
-Every detector of the lecture ends with this step: sliding windows and R-CNN on their scored
-windows or proposals (per class), and Faster R-CNN twice -- once to thin out the region
-proposal network's ~20000 anchors to ~2000 proposals, once on the final detections.
+Beyond the notes: they never mention NMS, but both detectors they describe need it -- the
+sliding window and R-CNN score many overlapping windows or proposals around each object, and
+NMS (per class) keeps one of them. Faster R-CNN (also beyond the notes) uses it twice: once to
+thin out its region proposal network's ~20000 anchors to ~2000 proposals, once on the final
+detections.
 
-You may not use dlcourse.detection, TensorFlow (tf.image.non_max_suppression), Keras, torch or
+You may not use dlcourse.detection, tensorflow (tf.image.non_max_suppression), keras, torch or
 torchvision (torchvision.ops.nms).
 """
 

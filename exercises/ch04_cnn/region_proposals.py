@@ -1,9 +1,12 @@
 # %% [markdown]
-"""Region proposals by hierarchical grouping (4 points)
+"""Region proposals by hierarchical grouping (5 points)
+Lecture: §4.4 Object Detection
 
-R-CNN classifies ~2000 region proposals per image instead of every sliding window. Selective
-search (Uijlings et al., 2013) makes them by starting from an over-segmentation of the image and
-repeatedly merging the two most similar adjacent regions until one region is left; every region
+The notes' answer to the sliding window's fixed window size is region proposal, or selective
+search: propose the image regions likely to hold an object, whatever their size, and classify
+only those; R-CNN classifies ~2000 such proposals per image. How selective search finds them is
+beyond the notes: it (Uijlings et al., 2013) starts from an over-segmentation of the image and
+repeatedly merges the two most similar adjacent regions until one region is left; every region
 that ever exists -- the small initial ones, whole objects, groups of objects -- proposes its
 bounding box. Here is a simplified version of its grouping.
 
@@ -35,16 +38,18 @@ Implement with numpy:
   boxes of regions 0 .. n-1, then of the n - 1 merged regions in the order they were made (the
   last is the whole image).
 
-Where the R-CNN family goes next: R-CNN warps each of the ~2000 proposals and runs the whole CNN
-on every one -- tens of seconds per image. Fast R-CNN runs the CNN once per image and cuts each
-proposal out of the shared feature map with RoI pooling (max pooling of the proposal's part of
-the feature map into a fixed grid, e.g. 7 x 7), so the proposals share almost all the work.
+Where the R-CNN family goes next (beyond the notes, which leave the R-CNN series unfinished):
+R-CNN warps each of the ~2000 proposals and runs the whole CNN on every one -- tens of seconds
+per image. Fast R-CNN runs the CNN once per image and cuts each proposal out of the shared
+feature map with RoI pooling (max pooling of the proposal's part of the feature map into a
+fixed grid, e.g. 7 x 7), so the proposals share almost all the work.
 Selective search (CPU, ~2 s per image) then dominates, and Faster R-CNN replaces it by a region
 proposal network: a small convolutional head on the same feature map that scores a fixed set of
 anchor boxes at every position as object / not object and regresses them (as in the box
 regression exercise), followed by non-maximum suppression.
 
-You may not use dlcourse.detection, scikit-image or OpenCV (cv2.ximgproc.segmentation).
+You may not use dlcourse.detection, skimage (scikit-image) or cv2 (OpenCV's
+cv2.ximgproc.segmentation).
 """
 
 # %%

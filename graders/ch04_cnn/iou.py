@@ -21,7 +21,7 @@ def iou_of_a_few_boxes(sub):
     return {"iou": sub.pairwise_iou([[0, 0, 2, 2]], [[1, 1, 3, 3], [0, 0, 2, 2], [5, 5, 6, 6]])}
 
 
-@check(points=2)
+@check(points=1)
 def random_pairwise_iou(sub):
     """A (7, 5) IoU matrix of random boxes, and a (1, 9) one."""
     rng = np.random.default_rng(11)
@@ -36,6 +36,19 @@ def edge_cases(sub):
     a = np.array([[0, 0, 10, 10], [0, 0, 4, 4], [2, 2, 2, 2], [3, 3, 3, 8]], dtype=float)
     b = np.array([[2, 2, 6, 6], [4, 0, 8, 4], [20, 20, 30, 30], [2, 2, 2, 2]], dtype=float)
     return {"iou": sub.pairwise_iou(a, b), "area": sub.box_area(np.concatenate([a, b]))}
+
+
+@check(points=1, hint="Boxes may be in normalised [0, 1] coordinates, where every area and union is "
+                      "below 1: IoU is 0 only where the union is exactly 0.")
+def normalised_coordinates(sub):
+    """Random boxes in normalised [0, 1] coordinates (every union below 1): a (6, 4) IoU matrix,
+    and a box against itself and its left half (IoU 1 and 0.5)."""
+    rng = np.random.default_rng(12)
+    a, b = _random_boxes(rng, 6, size=1.0), _random_boxes(rng, 4, size=1.0)
+    box = np.array([[0.25, 0.5, 0.75, 0.75]])
+    return {"iou_normalised": sub.pairwise_iou(a, b),
+            "iou_self_and_half": sub.pairwise_iou(box, [[0.25, 0.5, 0.75, 0.75], [0.25, 0.5, 0.75, 0.625]]),
+            "area_normalised": sub.box_area(a)}
 
 
 @check(points=1)

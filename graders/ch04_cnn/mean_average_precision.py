@@ -118,7 +118,7 @@ def _scene(rng, n_images=6, num_classes=3):
     return detections, ground_truths
 
 
-@check(points=2)
+@check(points=1)
 def map_over_images(sub):
     """mAP@0.5 and per-class AP over 6 images (a class without ground truth is NaN), and mAP@0.75."""
     detections, ground_truths = _scene(np.random.default_rng(33))
@@ -126,3 +126,16 @@ def map_over_images(sub):
     strict, _ = sub.mean_average_precision(detections, ground_truths, 3, 0.75)
     return {"map": float(value), "per_class_ap": np.asarray(per_class, dtype=float),
             "map_at_0.75": float(strict)}
+
+
+@check(points=1)
+def class_with_one_object(sub):
+    """Two images; class 0 has a single ground-truth box in all of them (found after a false
+    positive: AP 1/2), class 1 two boxes (AP 1), class 2 none (NaN): mAP = 3/4."""
+    ground_truths = [(np.array([[0, 0, 10, 10], [20, 20, 30, 30]], dtype=float), np.array([0, 1])),
+                     (np.array([[5, 5, 15, 15]], dtype=float), np.array([1]))]
+    detections = [(np.array([[0, 0, 10, 10], [20, 20, 30, 30], [40, 40, 50, 50]], dtype=float),
+                   np.array([0, 1, 0]), np.array([0.6, 0.8, 0.9])),
+                  (np.array([[5, 5, 15, 15]], dtype=float), np.array([1]), np.array([0.7]))]
+    value, per_class = sub.mean_average_precision(detections, ground_truths, 3, 0.5)
+    return {"map": float(value), "per_class_ap": np.asarray(per_class, dtype=float)}

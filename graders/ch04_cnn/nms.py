@@ -34,7 +34,7 @@ def three_boxes(sub):
     return {"kept": _kept(sub, boxes, [0.8, 0.9, 0.7], 10, iou_threshold=0.5)}
 
 
-@check(points=2, compare=_same_indices)
+@check(points=1, compare=_same_indices)
 def random_boxes(sub):
     """60 random boxes at IoU thresholds 0.5 and 0.2."""
     rng = np.random.default_rng(21)
@@ -60,6 +60,21 @@ def strict_thresholds_and_ties(sub):
     return {"iou_at_threshold": _kept(sub, boxes, [0.9, 0.8, 0.7, 0.6], 10, iou_threshold=0.5),
             "score_at_threshold": _kept(sub, boxes, [0.9, 0.8, 0.7, 0.6], 10, 0.5, 0.7),
             "equal_scores": _kept(sub, boxes, [0.5, 0.5, 0.5, 0.5], 10, iou_threshold=0.4)}
+
+
+@check(points=1, compare=_same_indices)
+def normalised_and_empty_boxes(sub):
+    """40 random boxes in normalised [0, 1] coordinates (every area and union below 1) at IoU
+    thresholds 0.5 and 0.3; zero-area boxes (IoU 0, so never suppressed); iou_threshold = 1
+    (nothing suppressed, not even a copy of a kept box)."""
+    rng = np.random.default_rng(23)
+    boxes, scores = _random_boxes(rng, 40, size=0.8, low=0.05, high=0.3), rng.uniform(size=40)
+    points = [[0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5], [0.2, 0.1, 0.2, 0.6], [0.1, 0.1, 0.3, 0.3]]
+    copies = [[0, 0, 10, 10], [0, 0, 10, 10], [0, 0, 10, 9], [30, 30, 40, 40]]
+    return {"normalised_at_0.5": _kept(sub, boxes, scores, 100, iou_threshold=0.5),
+            "normalised_at_0.3": _kept(sub, boxes, scores, 100, iou_threshold=0.3),
+            "zero_area": _kept(sub, points, [0.9, 0.8, 0.7, 0.6], 10, iou_threshold=0.5),
+            "iou_threshold_1": _kept(sub, copies, [0.9, 0.8, 0.7, 0.6], 10, iou_threshold=1.0)}
 
 
 @check(points=1, compare=_same_indices)

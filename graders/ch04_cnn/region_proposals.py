@@ -25,18 +25,20 @@ def _voronoi_image(seed, height, width, n_regions, noise=0.02):
 
 
 def _same_boxes(student, reference):
-    got, expected = student.get("boxes"), reference["boxes"]
-    if got is None:
-        raise AssertionError("`boxes` is missing from your results.")
-    if got.shape != expected.shape:
-        raise AssertionError(f"greedy_grouping returned boxes of shape {got.shape}, expected "
-                             f"{expected.shape} (n initial regions + n - 1 merges).")
-    wrong = np.flatnonzero(np.any(~np.isclose(got, expected), axis=1))
-    if len(wrong):
-        k = int(wrong[0])
-        n = (len(expected) + 1) // 2
-        what = f"initial region {k}" if k < n else f"merge number {k - n + 1}"
-        raise AssertionError(f"box {k} ({what}) is {got[k].tolist()}, expected {expected[k].tolist()}.")
+    for key, expected in reference.items():
+        got = student.get(key)
+        if got is None:
+            raise AssertionError(f"`{key}` is missing from your results.")
+        if got.shape != expected.shape:
+            raise AssertionError(f"{key}: greedy_grouping returned boxes of shape {got.shape}, expected "
+                                 f"{expected.shape} (n initial regions + n - 1 merges).")
+        wrong = np.flatnonzero(np.any(~np.isclose(got, expected), axis=1))
+        if len(wrong):
+            k = int(wrong[0])
+            n = (len(expected) + 1) // 2
+            what = f"initial region {k}" if k < n else f"merge number {k - n + 1}"
+            raise AssertionError(f"{key}: box {k} ({what}) is {got[k].tolist()}, expected "
+                                 f"{expected[k].tolist()}.")
 
 
 @check(points=1, visible=True)
@@ -69,3 +71,15 @@ def many_cells(sub):
     image, segments = _voronoi_image(52, 20, 16, 25)
     image = np.where(image.mean(axis=-1, keepdims=True) > 0.5, 0.8, 0.2) + 0.01 * image
     return {"boxes": np.asarray(sub.greedy_grouping(image, segments), dtype=float)}
+
+
+@check(points=1, compare=_same_boxes)
+def rows_and_ties(sub):
+    """Horizontal stripes (regions adjacent only across rows, one of them across the last two
+    rows), and four equal vertical stripes of one colour, whose first merges tie exactly (the
+    smallest pair (i, j) merges first)."""
+    segments = np.repeat([[0], [0], [1], [2]], 5, axis=1)
+    colours = np.array([[0.1, 0.2, 0.3], [0.9, 0.9, 0.1], [0.1, 0.25, 0.3]])
+    stripes = np.repeat([[0, 1, 2, 3]], 3, axis=0)
+    return {"row_stripes": np.asarray(sub.greedy_grouping(colours[segments], segments), dtype=float),
+            "tied_stripes": np.asarray(sub.greedy_grouping(np.zeros((3, 4, 3)), stripes), dtype=float)}

@@ -1,8 +1,12 @@
 # %% [markdown]
 """Bounding-box regression (5 points)
+Lecture: §4.4 Object Detection
 
-R-CNN (Girshick et al., 2014) corrects each region proposal P towards its object's true box G
-with four regression targets. With both boxes in centre form (x, y, w, h):
+The notes name bbox regression only as a heading, in R-CNN's part that they leave unfinished;
+this is R-CNN's own form (beyond the notes). Where the notes' single-object detector regresses
+the box (x, y, w, h) itself, with an L2 loss, R-CNN (Girshick et al., 2014) corrects each
+region proposal P towards its object's true box G with four regression targets. With both
+boxes in centre form (x, y, w, h):
 
     tx = (Gx - Px) / Pw,    ty = (Gy - Py) / Ph,    tw = log(Gw / Pw),    th = log(Gh / Ph)
 
@@ -23,14 +27,16 @@ Implement with numpy, vectorized over boxes:
 - `decode_boxes(deltas, proposals)`: deltas (n, 4) as (tx, ty, tw, th) and (n, 4) corner
   boxes -> the moved boxes (n, 4) in corner form.
 
-Where the R-CNN family goes next: R-CNN trains these regressors separately, on features of
-proposals that overlap an object. Fast R-CNN learns them inside the network, next to the
-classifier, with one multi-task loss L = L_cls + lambda [u >= 1] sum smooth_L1(t_u - t), where u
-is the region's class (0 for background, which gets no box loss). Faster R-CNN uses the very
+Where the R-CNN family goes next (beyond the notes): R-CNN trains these regressors separately,
+on features of proposals that overlap an object. Fast R-CNN learns them inside the network,
+next to the classifier, with one multi-task loss L = L_cls + lambda [u >= 1] sum smooth_L1(t_u - t),
+where u is the region's class (0 for background, which gets no box loss): the notes' sum of a
+class loss and a box loss, with smooth L1 on the deltas (it grows only linearly for large
+errors) where the single-object detector has L2 on (x, y, w, h). Faster R-CNN uses the very
 same (tx, ty, tw, th) for its region proposal network, with fixed "anchor" boxes in the role of
 P. (dlcourse.detection.RCNN and RCNNBoxLoss implement the Fast R-CNN form.)
 
-You may not use dlcourse.detection, TensorFlow, Keras, torch or torchvision.
+You may not use dlcourse.detection, tensorflow, keras, torch or torchvision.
 """
 
 # %%

@@ -1,15 +1,23 @@
 # %% [markdown]
 """Intersection over union (5 points)
+Lecture: §4.4 Object Detection
 
-A detector's box is judged by how much it overlaps the object's true box. Boxes are given by
-their corners (y1, x1, y2, x2), the order of tf.image's boxes, in pixels: the box covers
-y1 <= y < y2 and x1 <= x < x2. Its area is
+A detector's box is judged by how much it overlaps the object's true box. The notes measure the
+similarity of two boxes A and B by their IoU (the Jaccard index)
+
+    J(A, B) = (A intersect B) / (A union B)
+
+the area the boxes share over the area they cover together. Boxes are given by their corners
+(y1, x1, y2, x2), the order of tf.image's boxes: the box covers y1 <= y < y2 and x1 <= x < x2.
+Coordinates may be pixels or normalised to [0, 1] (divided by the image's height and width, as
+most detectors store boxes): IoU is the same either way, so nothing may assume a box is at least
+one unit wide. A box's area is
 
     area = max(y2 - y1, 0) * max(x2 - x1, 0)
 
 (0 for an empty box, y2 <= y1 or x2 <= x1). The intersection of two boxes A and B is the box
 (max(A.y1, B.y1), max(A.x1, B.x1), min(A.y2, B.y2), min(A.x2, B.x2)) -- empty when the boxes do
-not overlap -- and
+not overlap -- and the area of the union is area(A) + area(B) - area(A intersect B), so
 
     IoU(A, B) = area(A intersect B) / (area(A) + area(B) - area(A intersect B)),
 
@@ -24,7 +32,7 @@ Implement with numpy, without Python loops over boxes in `pairwise_iou` (use bro
 - `corners_to_centers(boxes)`: (n, 4) corner boxes -> (n, 4) centre boxes (x, y, w, h).
 - `centers_to_corners(boxes)`: the inverse, (n, 4) centre boxes -> (n, 4) corner boxes.
 
-You may not use dlcourse.detection, TensorFlow, Keras, torch or torchvision.
+You may not use dlcourse.detection, tensorflow, keras, torch or torchvision.
 """
 
 # %%

@@ -1,10 +1,13 @@
 # %% [markdown]
 """Sliding-window detection (4 points)
+Lecture: §4.4 Object Detection
 
-The first detectors turned a classifier into a detector by sliding a window over the image and
-classifying every window. To find objects of different sizes, windows of several sizes are used
-(equivalently, one window over an image pyramid). For a window of height h and width w and a
-stride s over an image of height H and width W, the windows are the boxes
+The notes' first idea for finding many objects is detection as classification: slide a window
+over the image and hand every crop to an image classifier (a pre-trained ImageNet network, by
+transfer learning). They name its two problems: the window size is fixed, and one window finds
+one object. Here the first is met as early detectors did (ours, beyond the notes): windows of
+several sizes (equivalently, one window over an image pyramid). For a window of height h and
+width w and a stride s over an image of height H and width W, the windows are the boxes
 
     (y, x, y + h, x + w)    for y = 0, s, 2s, ... with y + h <= H,  and  x = 0, s, 2s, ... with x + w <= W
 
@@ -23,7 +26,7 @@ Implement with numpy:
   scores, shape (k,), in window order.
 
 This is the brute force that R-CNN's region proposals replace: thousands of classifier calls
-per image. You may not use dlcourse.detection, TensorFlow, Keras or torch.
+per image. You may not use dlcourse.detection, tensorflow, keras or torch.
 """
 
 # %%

@@ -37,4 +37,59 @@ MISTAKES = [
     ("ch04_cnn/region_proposals", "merged_colour_not_size_weighted",
      "(size_i * colour_i + size_j * colour_j) / (size_i + size_j)", "(colour_i + colour_j) / 2",
      {"many_cells"}),
+    # Issue 18: slips the graders used to miss.
+    ("ch04_cnn/iou", "empty_union_test_assumes_pixels",
+     "where=union > 0)", "where=union > 1)", {"normalised_coordinates"}),
+    ("ch04_cnn/nms", "empty_union_test_assumes_pixels",
+     "where=union > 0)", "where=union > 1)", {"normalised_and_empty_boxes"}),
+    ("ch04_cnn/nms", "kept_box_left_among_the_rest",
+     "np.array(remaining[1:], dtype=int)", "np.array(remaining, dtype=int)",
+     {"normalised_and_empty_boxes"}),
+    ("ch04_cnn/mean_average_precision", "class_with_one_box_skipped",
+     "if n_ground_truth > 0:", "if n_ground_truth > 1:", {"class_with_one_object"}),
+    ("ch04_cnn/region_proposals", "ties_go_to_the_last_pair",
+     "if s > best:", "if s >= best:", {"rows_and_ties"}),
+    ("ch04_cnn/region_proposals", "vertical_neighbours_forgotten",
+     "zip(np.concatenate([segments[:, :-1].ravel(), segments[:-1].ravel()]),\n"
+     "                    np.concatenate([segments[:, 1:].ravel(), segments[1:].ravel()]))",
+     "zip(segments[:, :-1].ravel(), segments[:, 1:].ravel())", {"rows_and_ties"}),
+    ("ch04_cnn/single_object_detection", "box_loss_averaged_over_coordinates",
+     "np.sum(error**2) / len(error)", "np.mean(error**2)", {"two_images_by_hand", "box_loss_and_total"}),
+    ("ch04_cnn/single_object_detection", "width_and_height_swapped",
+     "(x2 - x1) / image_width, (y2 - y1) / image_height", "(x2 - x1) / image_height, (y2 - y1) / image_width",
+     {"two_images_by_hand", "normalised_boxes"}),
+    ("ch04_cnn/single_object_detection", "gradient_without_factor_two",
+     "grad = 2 * lam * (box_pred - box_true)", "grad = lam * (box_pred - box_true)", {"box_gradient"}),
+    ("ch04_cnn/single_object_detection", "scores_not_shifted_before_exp",
+     "shifted = scores - scores.max(axis=1, keepdims=True)", "shifted = scores", {"cross_entropy"}),
+    ("ch04_cnn/single_object_detection", "cross_entropy_summed_not_averaged",
+     "return float(-np.sum(y * log_p) / len(scores))", "return float(-np.sum(y * log_p))",
+     {"two_images_by_hand", "cross_entropy"}),
 ]
+
+_RESHAPE = "numpy reads any negative size in reshape as the axis to infer, so -2 acts as -1"
+
+# One-token boundary mutants that keep full marks because they compute the same thing
+# (tests/boundary_mutants.py).
+EQUIVALENT_MUTANTS = {
+    ("ch04_cnn/box_regression", "g = np.asarray(ground_truth, dtype=float).reshape(-1, 4)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/box_regression", "p = np.asarray(proposals, dtype=float).reshape(-1, 4)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/box_regression", "t = np.asarray(deltas, dtype=float).reshape(-1, 4)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/iou", "a = np.asarray(boxes_a, dtype=float).reshape(-1, 4)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/iou", "b = np.asarray(boxes_b, dtype=float).reshape(-1, 4)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/mean_average_precision", "boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)", "1", "2"):
+        _RESHAPE,
+    ("ch04_cnn/mean_average_precision", "gt_boxes = np.asarray(gt_boxes, dtype=float).reshape(-1, 4)", "1", "2"):
+        _RESHAPE,
+    ("ch04_cnn/mean_average_precision",
+     "boxes, labels = np.asarray(boxes, dtype=float).reshape(-1, 4), np.asarray(labels)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/mean_average_precision",
+     "gt_boxes, gt_labels = np.asarray(gt_boxes, dtype=float).reshape(-1, 4), np.asarray(gt_labels)", "1", "2"):
+        _RESHAPE,
+    ("ch04_cnn/nms", "boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/nms", "scores = np.asarray(scores, dtype=float).reshape(-1)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/region_proposals", "return np.array(boxes, dtype=float).reshape(-1, 4)", "1", "2"): _RESHAPE,
+    ("ch04_cnn/region_proposals", "if i < j:", "<", "<="):
+        "a region is never its own neighbour (pairs come from a != b and merges drop i and j), so i == j never occurs",
+    ("ch04_cnn/sliding_window", "return np.array(windows, dtype=float).reshape(-1, 4)", "1", "2"): _RESHAPE,
+}

@@ -26,3 +26,5 @@ def iou_of_a_few_boxes(sub):
 
 
 
+
+

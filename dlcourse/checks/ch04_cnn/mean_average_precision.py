@@ -79,3 +79,5 @@ def _scene(rng, n_images=6, num_classes=3):
     return detections, ground_truths
 
 
+
+

@@ -41,3 +41,5 @@ def three_boxes(sub):
 
 
 
+
+

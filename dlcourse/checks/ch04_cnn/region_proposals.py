@@ -26,18 +26,20 @@ def _voronoi_image(seed, height, width, n_regions, noise=0.02):
 
 
 def _same_boxes(student, reference):
-    got, expected = student.get("boxes"), reference["boxes"]
-    if got is None:
-        raise AssertionError("`boxes` is missing from your results.")
-    if got.shape != expected.shape:
-        raise AssertionError(f"greedy_grouping returned boxes of shape {got.shape}, expected "
-                             f"{expected.shape} (n initial regions + n - 1 merges).")
-    wrong = np.flatnonzero(np.any(~np.isclose(got, expected), axis=1))
-    if len(wrong):
-        k = int(wrong[0])
-        n = (len(expected) + 1) // 2
-        what = f"initial region {k}" if k < n else f"merge number {k - n + 1}"
-        raise AssertionError(f"box {k} ({what}) is {got[k].tolist()}, expected {expected[k].tolist()}.")
+    for key, expected in reference.items():
+        got = student.get(key)
+        if got is None:
+            raise AssertionError(f"`{key}` is missing from your results.")
+        if got.shape != expected.shape:
+            raise AssertionError(f"{key}: greedy_grouping returned boxes of shape {got.shape}, expected "
+                                 f"{expected.shape} (n initial regions + n - 1 merges).")
+        wrong = np.flatnonzero(np.any(~np.isclose(got, expected), axis=1))
+        if len(wrong):
+            k = int(wrong[0])
+            n = (len(expected) + 1) // 2
+            what = f"initial region {k}" if k < n else f"merge number {k - n + 1}"
+            raise AssertionError(f"{key}: box {k} ({what}) is {got[k].tolist()}, expected "
+                                 f"{expected[k].tolist()}.")
 
 
 @check(points=1, visible=True)
@@ -55,6 +57,8 @@ def three_stripes(sub):
     segments = np.repeat([[0, 0, 1, 1, 2, 2]], 4, axis=0)
     colours = np.array([[0.1, 0.1, 0.1], [0.2, 0.15, 0.1], [0.9, 0.8, 0.2]])
     return {"boxes": np.asarray(sub.greedy_grouping(colours[segments], segments), dtype=float)}
+
+
 
 
 
