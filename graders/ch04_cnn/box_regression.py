@@ -37,7 +37,7 @@ def decode_random_deltas(sub):
     return {"boxes": sub.decode_boxes(deltas, _boxes(rng, 7))}
 
 
-@check(points=1)
+@check(points=1, requires=("encode_random_pairs", "decode_random_deltas"))
 def decode_undoes_encode(sub):
     """decode_boxes(encode_boxes(G, P), P) gives G back, for tiny and large boxes."""
     rng = np.random.default_rng(6)

@@ -77,7 +77,7 @@ def normalised_and_empty_boxes(sub):
             "iou_threshold_1": _kept(sub, copies, [0.9, 0.8, 0.7, 0.6], 10, iou_threshold=1.0)}
 
 
-@check(points=1, compare=_same_indices)
+@check(points=1, compare=_same_indices, requires=("three_boxes", "random_boxes"))
 def nothing_to_keep(sub):
     """No boxes, all boxes below score_threshold, and max_output_size=0 give empty results."""
     boxes = [[0, 0, 10, 10], [1, 1, 11, 11]]
