@@ -4,22 +4,21 @@ Importing TensorFlow and Keras costs about 4 s, more than most checks take. The 
 one zygote (`python -I -m dlcourse.grading.zygote FD`) per grading process. The zygote imports
 numpy and the grading code -- and TensorFlow/Keras the first time a request asks for them -- but
 never runs student code or a TensorFlow op. For every child the runner sends a small request
-with the file descriptors of the child's stdin, result pipe, log and a status pipe; the zygote
-forks:
-
-    zygote -> waiter (reports the worker's pid, then its exit status, on the status pipe)
-           -> worker (new session; runs `dlcourse.grading.child.run` exactly as a fresh child does:
-                      it reads its request from stdin and isolates itself before anything else)
+with the file descriptors of the child's stdin, result pipe, log and a status socket; the
+zygote forks a worker (a new session; it runs `dlcourse.grading.child.run` exactly as a fresh
+child does: it reads its request from stdin and isolates itself before anything else) and
+reports its pid, then its exit status, on the status socket. So the runner gets what
+`subprocess.Popen` would: a process group to kill and an exit status to explain. One fork per
+child matters: forking a process that maps TensorFlow costs tens of milliseconds.
 
 A forked child has a single thread, so it can still enter new user namespaces; TensorFlow starts
-its thread pools in the child on first use. The waiter gives the runner what `subprocess.Popen`
-would: a process group to kill and an exit status to explain.
+its thread pools in the child on first use. The worker closes every descriptor of the zygote's
+but its own three, so student code can reach neither the zygote nor another child.
 
 Nothing outlives the grading run: the zygote is killed when the runner dies (PR_SET_PDEATHSIG,
 which the kernel delivers however the runner dies, SIGKILL included, even mid-way through a
-TensorFlow preload), and it exits when the runner closes its socket; each waiter is killed when
-the zygote dies and each worker when its waiter dies, and the sandbox ties the student's process
-to the worker the same way.
+TensorFlow preload), and it exits when the runner closes its socket; each worker is killed when
+the zygote dies, and the sandbox ties the student's process to the worker the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -49,7 +49,6 @@ def preload_for(*sources: str) -> list[str]:
 # -- the zygote process ---------------------------------------------------------------------
 
 def _serve(sock: socket.socket) -> None:
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # waiters are reaped automatically
     import numpy
 
     # numpy loads these submodules on first use (about 16 ms for numpy.random, in every child
@@ -63,7 +62,44 @@ def _serve(sock: socket.socket) -> None:
     import dlcourse.grading.probe  # noqa: F401
     from dlcourse.grading import child
 
+    # SIGCHLD wakes the loop through a pipe; a worker's exit status is read without reaping it
+    # (WNOWAIT) and sent to the runner, and the worker is reaped only when the runner closes its
+    # status socket: while it is a zombie its pid, which is also its process group, cannot be
+    # reused, so the runner's killpg can never hit another process.
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
+    workers: dict[socket.socket, list] = {}  # status socket -> [pid, exit code or None]
+    zygote = os.getpid()
     while True:
+        ready, _, _ = select.select([sock, wake_r, *workers], [], [])
+        if wake_r in ready:
+            while True:
+                try:
+                    if not os.read(wake_r, 4096):
+                        break
+                except BlockingIOError:
+                    break
+            for status, entry in workers.items():
+                if entry[1] is None and (code := _exit_code(entry[0])) is not None:
+                    entry[1] = code
+                    try:
+                        status.sendall(struct.pack(">i", code))
+                    except OSError:
+                        pass
+        for status in [s for s in ready if s in workers]:
+            pid, code = workers.pop(status)  # the runner is done with this worker
+            status.close()
+            if code is None:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            os.waitpid(pid, 0)
+        if sock not in ready:
+            continue
         try:
             message, fds, _, _ = socket.recv_fds(sock, 65536, 4)
         except OSError:
@@ -75,12 +111,36 @@ def _serve(sock: socket.socket) -> None:
             if name in PRELOADABLE:
                 __import__(name)
         stdin_fd, result_fd, log_fd, status_fd = fds
-        zygote = os.getpid()
-        if os.fork() == 0:
-            sock.close()
-            _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child, zygote)
-        for fd in fds:
+        pid = os.fork()
+        if pid == 0:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            for fd in (wake_r, wake_w, status_fd):
+                os.close(fd)
+            sock.close()  # the worker must not reach the zygote or the other workers' sockets
+            for status in workers:
+                status.close()
+            _worker(request, stdin_fd, result_fd, log_fd, child, zygote)
+        for fd in (stdin_fd, result_fd, log_fd):
             os.close(fd)
+        status = socket.socket(fileno=status_fd)
+        try:
+            status.sendall(struct.pack(">i", pid))
+        except OSError:
+            pass
+        workers[status] = [pid, None]
+
+
+def _exit_code(pid):
+    """The exit status of the worker `pid` if it has ended (-N for a signal), else None; leaves
+    it unreaped."""
+    try:
+        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return -signal.SIGKILL
+    if info is None:
+        return None
+    return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
 
 
 def die_with_parent(parent: int) -> None:
@@ -93,50 +153,28 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _waiter(request, stdin_fd, result_fd, log_fd, status_fd, child, zygote):
+def _worker(request, stdin_fd, result_fd, log_fd, child, zygote):
     die_with_parent(zygote)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    waiter = os.getpid()
-    worker = os.fork()
-    if worker == 0:
-        die_with_parent(waiter)
-        os.close(status_fd)
-        os.setsid()
-        os.dup2(stdin_fd, 0)
-        os.dup2(log_fd, 1)
-        os.dup2(log_fd, 2)
-        for fd in (stdin_fd, log_fd):
-            os.close(fd)
-        os.environ.clear()
-        os.environ.update(request["env"])
-        os.chdir(request["cwd"])
-        code = 0
-        try:
-            child.run(result_fd)
-        except BaseException:  # noqa: BLE001 -- whatever happened, the waiter reports the status
-            import traceback
-
-            traceback.print_exc()  # into the log, as a fresh child's interpreter would
-            code = 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    for fd in (stdin_fd, result_fd, log_fd):
+    os.setsid()
+    os.dup2(stdin_fd, 0)
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    for fd in (stdin_fd, log_fd):
         os.close(fd)
-    status = socket.socket(fileno=status_fd)
-    status.sendall(struct.pack(">i", worker))
-    # Learn the exit status but leave the worker unreaped until the runner is done with it:
-    # while it is a zombie its pid, which is also its process group, cannot be reused, so the
-    # runner's killpg can never hit another process.
-    info = os.waitid(os.P_PID, worker, os.WEXITED | os.WNOWAIT)
-    code = info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    code = 0
     try:
-        status.sendall(struct.pack(">i", code))
-        status.recv(1)  # returns when the runner closes its end
-    except OSError:
-        pass
-    os.waitpid(worker, 0)
-    os._exit(0)
+        child.run(result_fd)
+    except BaseException:  # noqa: BLE001 -- whatever happened, the zygote reports the status
+        import traceback
+
+        traceback.print_exc()  # into the log, as a fresh child's interpreter would
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 # -- the runner's side ----------------------------------------------------------------------
