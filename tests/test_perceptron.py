@@ -93,6 +93,29 @@ def test_perceptron_matches_keras_dense(activation, units):
     np.testing.assert_allclose(np.asarray(layer(x)), np.asarray(dense(x)), rtol=1e-6, atol=1e-6)
 
 
+def test_perceptron_kernel_is_the_notes_w_transposed():
+    # the notes: y_hat = g(b + X W^T) with W of shape (units, n_inputs), one row per output
+    rng = np.random.default_rng(3)
+    x, w_notes, b = rng.normal(size=(6, 4)), rng.normal(size=(3, 4)), rng.normal(size=3)
+    layer = Perceptron(3, "sigmoid", dtype="float64")
+    layer.build((None, 4))
+    layer.set_weights([w_notes.T, b])  # our kernel is the notes' W^T
+    np.testing.assert_allclose(np.asarray(layer(x)), 1 / (1 + np.exp(-(b + x @ w_notes.T))), rtol=1e-12)
+
+
+def test_two_layer_network_is_the_notes_forward_propagation():
+    # the notes: Z = b(1) + X W(1)^T, Y_hat = g(b(2) + g(Z) W(2)^T), W(l) one row per unit
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(5, 3))
+    w1, b1, w2, b2 = rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=(2, 4)), rng.normal(size=2)
+    net = TwoLayerNetwork(4, 2, "sigmoid", "sigmoid", dtype="float64")
+    net.build((None, 3))
+    net.set_weights([w1.T, b1, w2.T, b2])
+    g = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    z = b1 + x @ w1.T
+    np.testing.assert_allclose(np.asarray(net(x)), g(b2 + g(z) @ w2.T), rtol=1e-12)
+
+
 def test_perceptron_builds_kernel_and_bias():
     layer = Perceptron(3, "tanh")
     y = layer(np.ones((2, 5), dtype="float32"))

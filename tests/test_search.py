@@ -3,7 +3,8 @@
 Oracles: Table 1 of Li et al., "Hyperband", JMLR 18 (2018), typed from the paper;
 sklearn.model_selection.KFold; sklearn.gaussian_process.GaussianProcessRegressor with a fixed
 kernel; the closed form of expected improvement written with scipy.stats.norm and a Monte-Carlo
-estimate of its definition; and the exercise solutions tied to the library on random inputs.
+estimate of its definition; the notes' empirical guidelines (§2.5), typed from the notes, as the
+default search spaces; and the exercise solutions tied to the library on random inputs.
 """
 
 import collections
@@ -21,6 +22,8 @@ from sklearn.model_selection import KFold
 from dlcourse.grading.probe import load_module
 from dlcourse.training import search
 from dlcourse.training.search import (
+    GUIDELINE_GRID,
+    GUIDELINE_SPACE,
     IntUniform,
     LogUniform,
     Uniform,
@@ -419,5 +422,91 @@ def test_search_names_are_reexported_from_dlcourse_training():
     import dlcourse.training as training
 
     for name in ("grid_search", "random_search", "bayesian_optimization", "hyperband",
-                 "hyperband_brackets", "kfold_cross_validation"):
+                 "hyperband_brackets", "kfold_cross_validation", "GUIDELINE_GRID", "GUIDELINE_SPACE"):
         assert getattr(training, name) is getattr(search, name)
+
+
+# --------------------------------------------------------------------------------------------
+# The notes' empirical guidelines (§2.5) are the default search spaces
+# --------------------------------------------------------------------------------------------
+
+# Typed from the notes: start with a small learning rate (e.g. 0.001) and increase it; batch sizes
+# within 32 to 512; regularization strength lambda between 10^-4 and 10^-1.
+NOTES_LEARNING_RATE_START = 0.001
+NOTES_BATCH_SIZES = (32, 512)
+NOTES_LAMBDA = (1e-4, 1e-1)
+GUIDELINE_NAMES = {"learning_rate", "batch_size", "regularization_strength"}
+
+
+def _within_the_guidelines(hparams):
+    assert set(hparams) == GUIDELINE_NAMES
+    assert NOTES_LEARNING_RATE_START <= hparams["learning_rate"] <= 0.1
+    assert NOTES_BATCH_SIZES[0] <= hparams["batch_size"] <= NOTES_BATCH_SIZES[1]
+    assert NOTES_LAMBDA[0] <= hparams["regularization_strength"] <= NOTES_LAMBDA[1]
+
+
+def test_guideline_spaces_are_the_notes_guidelines():
+    assert set(GUIDELINE_GRID) == set(GUIDELINE_SPACE) == GUIDELINE_NAMES
+    assert min(GUIDELINE_GRID["learning_rate"]) == NOTES_LEARNING_RATE_START
+    assert (min(GUIDELINE_GRID["batch_size"]), max(GUIDELINE_GRID["batch_size"])) == NOTES_BATCH_SIZES
+    assert (min(GUIDELINE_GRID["regularization_strength"]),
+            max(GUIDELINE_GRID["regularization_strength"])) == pytest.approx(NOTES_LAMBDA)
+    rate, batch, lam = (GUIDELINE_SPACE[name] for name in ("learning_rate", "batch_size", "regularization_strength"))
+    assert isinstance(rate, LogUniform) and rate.low == NOTES_LEARNING_RATE_START
+    assert (min(batch), max(batch)) == NOTES_BATCH_SIZES
+    assert isinstance(lam, LogUniform) and (lam.low, lam.high) == pytest.approx(NOTES_LAMBDA)
+
+
+def test_grid_search_defaults_to_the_guideline_grid():
+    seen = []
+    result = grid_search(lambda hp: seen.append(dict(hp)) or -hp["learning_rate"] * hp["batch_size"])
+    assert len(seen) == math.prod(len(values) for values in GUIDELINE_GRID.values()) == 36
+    for hparams in seen:
+        _within_the_guidelines(hparams)
+    assert {hp["regularization_strength"] for hp in seen} == {1e-4, 1e-3, 1e-2, 1e-1}
+    assert result.best_hparams["learning_rate"] == 0.1 and result.best_hparams["batch_size"] == 512
+
+
+def test_random_search_defaults_to_the_guideline_space():
+    result = random_search(lambda hp: hp["learning_rate"], n_trials=400, seed=0)
+    drawn = [t.hparams for t in result.trials]
+    for hparams in drawn:
+        _within_the_guidelines(hparams)
+    log_rate = np.log10([hp["learning_rate"] for hp in drawn])
+    log_lambda = np.log10([hp["regularization_strength"] for hp in drawn])
+    assert abs(np.median(log_rate) + 2.0) < 0.2 and abs(np.median(log_lambda) + 2.5) < 0.25  # log-uniform
+    assert {hp["batch_size"] for hp in drawn} == {32, 64, 128, 256, 512}
+
+
+def test_bayesian_optimization_and_hyperband_default_to_the_guideline_space():
+    def loss(hp, epochs=1):
+        return (math.log10(hp["learning_rate"]) + 2) ** 2 + math.log10(hp["regularization_strength"]) ** 2 / 10
+
+    bayes = bayesian_optimization(loss, n_trials=8, n_candidates=200, seed=0)
+    band = hyperband(loss, R=9, seed=0)
+    for result in (bayes, band):
+        for trial in result.trials:
+            _within_the_guidelines(trial.hparams)
+
+
+def test_keras_objective_takes_the_batch_size_from_the_hyperparameters():
+    import keras
+
+    class BatchCounter(keras.callbacks.Callback):
+        batches = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            BatchCounter.batches += 1
+
+    def build(hp):
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(hp["learning_rate"]), "mse")
+        return model
+
+    x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    objective = keras_objective(build, x, x[:, :1], epochs=1, batch_size=32, monitor="loss",
+                                callbacks=[BatchCounter()])
+    for hparams, batches in (({"learning_rate": 0.01}, 2), ({"learning_rate": 0.01, "batch_size": 16}, 4)):
+        BatchCounter.batches = 0
+        objective(hparams)
+        assert BatchCounter.batches == batches

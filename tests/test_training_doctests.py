@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["initializers", "optimizers", "regularizers", "losses", "normalization", "dropout", "callbacks"]
+MODULES = ["initializers", "optimizers", "regularizers", "losses", "normalization", "dropout", "callbacks", "search"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -8,20 +8,24 @@ import keras
 import numpy as np
 import pytest
 
-from dlcourse.grading.probe import load_module
+from dlcourse.grading.checks import checks_of, compare_results
+from dlcourse.grading.probe import load_module, load_namespace, run_probe
+from dlcourse.grading.release import stub_source
 from dlcourse.training import (
     L1,
     L2,
     Adam,
     BatchNormalization,
+    Dropout,
     EarlyStopping,
     InvertedDropout,
     SGDMomentum,
     compute_fans,
+    identical_units,
 )
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-EXERCISES = ["xavier_he_init", "momentum_update", "adam_update", "l1_l2_penalty", "batch_norm", "inverted_dropout", "early_stopping"]
+EXERCISES = sorted(path.stem for path in (ROOT / "graders" / "ch02_training").glob("*.py"))
 
 
 def _solution(name):
@@ -58,16 +62,18 @@ def _optimizer_trajectory(optimizer, w0, gradients):
     return np.stack(out)
 
 
-def test_momentum_update_agrees_with_sgd_momentum():
+@pytest.mark.parametrize("optimizer", ["library", "keras"])
+def test_momentum_update_agrees_with_sgd_momentum(optimizer):
+    # the notes' v <- mu v - eta grad, theta <- theta + v: SGDMomentum and keras.optimizers.SGD(momentum=mu)
     sol = _solution("momentum_update")
     rng = np.random.default_rng(1)
-    w0, gradients = rng.normal(size=(3, 2)), rng.normal(size=(6, 3, 2))
-    w, v, steps = w0, np.zeros_like(w0), []
+    theta0, gradients = rng.normal(size=(3, 2)), rng.normal(size=(6, 3, 2))
+    theta, v, steps = theta0, np.zeros_like(theta0), []
     for g in gradients:
-        w, v = sol.momentum_step(w, v, g, 0.1, 0.8)
-        steps.append(w)
-    library = _optimizer_trajectory(SGDMomentum(0.1, momentum=0.8), w0, gradients)
-    np.testing.assert_allclose(np.stack(steps), library, rtol=1e-5, atol=1e-6)
+        theta, v = sol.momentum_step(theta, v, g, 0.1, 0.8)
+        steps.append(theta)
+    twin = SGDMomentum(0.1, momentum=0.8) if optimizer == "library" else keras.optimizers.SGD(0.1, momentum=0.8)
+    np.testing.assert_allclose(np.stack(steps), _optimizer_trajectory(twin, theta0, gradients), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("bias_correction", [False, True])
@@ -118,15 +124,77 @@ def test_batch_norm_agrees_with_library_layer():
     np.testing.assert_allclose(y, keras.ops.convert_to_numpy(layer(x.astype("float32"))), rtol=1e-4, atol=1e-5)
 
 
-def test_inverted_dropout_agrees_with_library_layer():
-    sol = _solution("inverted_dropout")
-    x = np.random.default_rng(5).normal(size=(200, 100)) + 3.0
-    y, mask = sol.dropout_forward(x, 0.4, np.random.default_rng(6), True)
-    library = keras.ops.convert_to_numpy(InvertedDropout(0.4, seed=7)(x.astype("float32"), training=True))
-    assert abs(mask.mean() - np.mean(library != 0)) < 0.02
-    np.testing.assert_allclose(y[mask == 1] / x[mask == 1], 1 / 0.6, rtol=1e-12)
-    np.testing.assert_allclose(library[library != 0] / x[library != 0].astype("float32"), 1 / 0.6, rtol=1e-5)
-    np.testing.assert_array_equal(sol.dropout_forward(x, 0.4, np.random.default_rng(6), False)[0], x)
+def test_dropout_agrees_with_library_layers():
+    sol = _solution("dropout")
+    p = 0.4
+    h = np.random.default_rng(5).normal(size=(200, 100)) + 3.0
+    forms = ((sol.dropout_forward, Dropout, 1.0), (sol.inverted_dropout_forward, InvertedDropout, 1 / (1 - p)))
+    for function, layer_class, scale in forms:
+        h_tilde, r = function(h, p, np.random.default_rng(6), True)
+        library = keras.ops.convert_to_numpy(layer_class(p, seed=7)(h.astype("float32"), training=True))
+        assert abs(r.mean() - np.mean(library != 0)) < 0.02
+        np.testing.assert_allclose(h_tilde[r == 1] / h[r == 1], scale, rtol=1e-12)
+        np.testing.assert_allclose(library[library != 0] / h[library != 0].astype("float32"), scale, rtol=1e-5)
+        test_time = function(h, p, np.random.default_rng(6), False)[0]
+        library = keras.ops.convert_to_numpy(layer_class(p)(h.astype("float32"), training=False))
+        np.testing.assert_allclose(test_time, library, rtol=1e-6)
+    # the two forms agree in expectation: both training means match their test-time outputs
+    notes, _ = sol.dropout_forward(h, p, np.random.default_rng(8), True)
+    inverted, _ = sol.inverted_dropout_forward(h, p, np.random.default_rng(8), True)
+    np.testing.assert_allclose(inverted, notes / (1 - p))  # same generator, same mask
+    assert notes.mean() == pytest.approx((1 - p) * h.mean(), rel=0.02)
+
+
+def _symmetry_case(seed, init):
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    if init == "random":
+        params = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4), "W2": rng.normal(size=(4, 2)),
+                  "b2": rng.normal(size=2)}
+    else:
+        params = {"W1": np.full((3, 4), init), "b1": np.zeros(4), "W2": np.full((4, 2), init), "b2": np.zeros(2)}
+    return params, x, y
+
+
+@pytest.mark.parametrize("init", [0.0, 0.5, "random"])
+def test_symmetry_breaking_gradients_match_gradient_tape_and_library_backprop(init):
+    import tensorflow as tf
+
+    from dlcourse.perceptron import backward_propagation, forward_propagation
+
+    sol = _solution("symmetry_breaking")
+    params, x, y = _symmetry_case(0, init)
+    got = sol.hidden_layer_gradients(params, x, y)
+    variables = {name: tf.Variable(value) for name, value in params.items()}
+    with tf.GradientTape() as tape:
+        a = tf.sigmoid(x @ variables["W1"] + variables["b1"])
+        loss = tf.reduce_mean(tf.square(a @ variables["W2"] + variables["b2"] - y))
+    tape_grads = tape.gradient(loss, variables)
+    _, cache = forward_propagation(params, x, "sigmoid", "linear")
+    library = backward_propagation(params, cache, y, "mean_squared_error")
+    for name in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_allclose(got[name], tape_grads[name].numpy(), rtol=1e-10, atol=1e-14, err_msg=name)
+        np.testing.assert_allclose(got[name], library[name], rtol=1e-10, atol=1e-14, err_msg=name)
+    if init != "random":
+        # the notes' point: every hidden unit gets the same gradient
+        assert np.allclose(got["W1"], got["W1"][:, :1]) and np.allclose(got["W2"], got["W2"][:1])
+
+
+@pytest.mark.parametrize("init, identical", [(0.0, True), (0.3, True), ("random", False)])
+def test_symmetry_breaking_training_agrees_with_keras_sgd_and_identical_units(init, identical):
+    sol = _solution("symmetry_breaking")
+    params, x, y = _symmetry_case(1, init)
+    new_params, flags = sol.symmetry_after_training(params, x, y, 0.5, 10)
+    assert flags.shape == (11,) and bool(flags.all()) is identical and bool(flags.any()) is identical
+    assert sol.hidden_units_identical(new_params) == identical_units(new_params["W1"], new_params["b1"], new_params["W2"])
+    # the same 10 full-batch steps with Keras layers and keras.optimizers.SGD
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="sigmoid", dtype="float64"),
+                              keras.layers.Dense(2, dtype="float64")])
+    model.set_weights([params["W1"], params["b1"], params["W2"], params["b2"]])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
+    model.fit(x, y, epochs=10, batch_size=len(x), shuffle=False, verbose=0)
+    for got, want in zip([new_params[k] for k in ("W1", "b1", "W2", "b2")], model.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("seed, patience, min_delta, mode", [(0, 2, 0.0, "min"), (1, 4, 0.01, "min"), (2, 0, 0.0, "max"), (3, 3, 0.005, "max")])
@@ -146,3 +214,35 @@ def test_early_stopping_agrees_with_library_callback(seed, patience, min_delta, 
             last = epoch
             break
     assert tuple(sol.early_stopping(history, patience, min_delta, mode)) == (last, callback.best_epoch)
+
+
+# --- each grader: full marks for the solution, zero for its stub ----------------------------
+
+
+def _score(name, module):
+    path = ROOT / "graders" / "ch02_training" / f"{name}.py"
+    reference = _solution(name)
+    earned = 0.0
+    feedback = []
+    for chk in checks_of(load_namespace(path.read_text(), str(path))):
+        expected = run_probe(chk, reference)
+        try:
+            got = run_probe(chk, module)
+        except NotImplementedError:
+            continue
+        fraction, message = compare_results(chk, got, expected)
+        earned += fraction * chk.points
+        feedback.append(message)
+    return earned, feedback
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_grader_gives_solution_full_marks_and_stub_zero(name, tmp_path):
+    keras.utils.set_random_seed(0)
+    path = ROOT / "graders" / "ch02_training" / f"{name}.py"
+    total = sum(chk.points for chk in checks_of(load_namespace(path.read_text(), str(path))))
+    earned, feedback = _score(name, _solution(name))
+    assert earned == total, feedback
+    stub = tmp_path / f"{name}.py"
+    stub.write_text(stub_source((ROOT / "solutions" / "ch02_training" / f"{name}.py").read_text()))
+    assert _score(name, load_module(str(stub), f"ch02_stub_{name}"))[0] == 0.0

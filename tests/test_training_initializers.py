@@ -1,4 +1,5 @@
-"""XavierUniform and HeNormal against Keras' GlorotUniform / HeNormal, by distribution.
+"""XavierUniform and HeNormal against Keras' GlorotUniform / HeNormal, by distribution; the notes'
+symmetry breaking (§2.1) on a Keras model trained by keras.optimizers.SGD.
 
 The random numbers differ (different generators), so the oracle comparison is statistical:
 bounds, mean and variance on large samples, and a two-sample Kolmogorov-Smirnov test where the
@@ -13,7 +14,7 @@ import pytest
 from keras.src.initializers.random_initializers import compute_fans as keras_compute_fans
 from scipy import stats
 
-from dlcourse.training import HeNormal, XavierUniform, compute_fans
+from dlcourse.training import HeNormal, XavierUniform, compute_fans, identical_units
 
 SHAPES = [(7,), (300, 200), (3, 3, 16, 32), (2, 5, 5, 3, 8)]
 
@@ -45,7 +46,7 @@ def test_he_normal_moments_match_keras(shape):
     # Keras truncates its normal at two (widened) standard deviations but keeps Var = 2 / fan_in
     assert ours.var() == pytest.approx(theirs.var(), rel=0.03)
     assert ours.var() == pytest.approx(sigma**2, rel=0.03)
-    # ours is the lecture's untruncated normal; Keras' is not, so only ours has the normal's tails
+    # ours is the notes' untruncated normal; Keras' is not, so only ours has the normal's tails
     assert stats.kstest(ours, stats.norm(0, sigma).cdf).pvalue > 1e-4
     assert np.abs(ours).max() > np.abs(theirs).max()
 
@@ -78,3 +79,49 @@ def test_used_in_a_dense_layer():
     layer.build((None, 32))
     kernel = keras.ops.convert_to_numpy(layer.kernel)
     assert kernel.shape == (32, 8) and np.array_equal(kernel, HeNormal(seed=0)((32, 8)))
+
+
+def _trained_dense_pair(kernel_initializer, seed=0):
+    """A 3-5-2 network (sigmoid hidden layer) after 15 steps of Keras' SGD on the MSE."""
+    keras.utils.set_random_seed(seed)
+    hidden = keras.layers.Dense(5, activation="sigmoid", kernel_initializer=kernel_initializer)
+    output = keras.layers.Dense(2, kernel_initializer=kernel_initializer)
+    model = keras.Sequential([keras.Input((3,)), hidden, output])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(16, 3)).astype("float32"), rng.normal(size=(16, 2)).astype("float32")
+    before = identical_units(hidden.kernel, hidden.bias, output.kernel)
+    history = model.fit(x, y, epochs=15, batch_size=16, verbose=0).history["loss"]
+    return before, identical_units(hidden.kernel, hidden.bias, output.kernel, tol=1e-6), hidden, history
+
+
+@pytest.mark.parametrize("initializer", [keras.initializers.Zeros(), keras.initializers.Constant(0.3)])
+def test_a_constant_start_keeps_the_units_identical_under_keras_sgd(initializer):
+    # the notes: the same initial value gives every neuron the same gradient, so they stay copies
+    before, after, hidden, history = _trained_dense_pair(initializer)
+    assert before and after
+    assert history[-1] < history[0]  # the network did learn -- but as one neuron
+    if isinstance(initializer, keras.initializers.Constant):
+        assert not np.allclose(keras.ops.convert_to_numpy(hidden.kernel), 0.3)  # it moved, all alike
+
+
+@pytest.mark.parametrize("initializer", [XavierUniform(seed=1), HeNormal(seed=2)])
+def test_a_random_start_breaks_the_symmetry(initializer):
+    before, after, _, _ = _trained_dense_pair(initializer)
+    assert not before and not after
+
+
+def test_identical_units_edges():
+    w = np.zeros((3, 4))
+    assert identical_units(w, np.zeros(4), np.zeros((4, 2)))
+    assert identical_units(np.random.default_rng(0).normal(size=(3, 1)))  # a single unit
+    b = np.zeros(4)
+    b[2] = 1e-9
+    assert identical_units(w, b, tol=1e-9) and not identical_units(w, b, tol=5e-10)
+    w2 = np.zeros((4, 2))
+    w2[3, 0] = 0.1
+    assert identical_units(w, b) is True and not identical_units(w, None, w2)
+    with pytest.raises(ValueError, match="next_kernel must have shape"):
+        identical_units(w, None, np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="tol must be a non-negative number"):
+        identical_units(w, tol=-1.0)

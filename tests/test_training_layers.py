@@ -1,5 +1,6 @@
-"""BatchNormalization against keras.layers.BatchNormalization on shared weights; InvertedDropout
-by its statistics and against keras.layers.Dropout; save/load of a model using every piece."""
+"""BatchNormalization against keras.layers.BatchNormalization on shared weights; the notes' Dropout
+and InvertedDropout by their statistics and against keras.layers.Dropout with a shared seed (the same
+mask); save/load of a model using every piece."""
 
 import keras
 import numpy as np
@@ -10,6 +11,7 @@ from dlcourse.training import (
     Adam,
     BatchNormalization,
     CategoricalCrossentropy,
+    Dropout,
     HeNormal,
     InvertedDropout,
     XavierUniform,
@@ -111,6 +113,38 @@ def test_dropout_statistics():
     assert abs(y.mean() - x.mean()) < 5 * np.sqrt(np.mean(x**2) * rate / (1 - rate) / n)
 
 
+def test_notes_dropout_statistics_and_test_time_rule():
+    # the notes: h_tilde = h * r, r_i ~ Bernoulli(1 - p), no rescaling; at test time (1 - p) h
+    p = 0.4
+    layer = Dropout(p, seed=1)
+    h = np.abs(np.random.default_rng(9).normal(size=(200, 300))).astype("float32") + 1.0
+    h_tilde = _numpy(layer(h, training=True))
+    kept = h_tilde != 0
+    assert abs((1 - kept.mean()) - p) < 5 * np.sqrt(p * (1 - p) / h.size)
+    np.testing.assert_array_equal(h_tilde[kept], h[kept])
+    test_time = _numpy(layer(h))
+    np.testing.assert_allclose(test_time, (1 - p) * h, rtol=1e-6)
+    np.testing.assert_allclose(_numpy(layer(h, training=False)), test_time)
+    # E[h * r] = (1 - p) h: the training mean matches the test-time mean
+    assert abs(h_tilde.mean() - test_time.mean()) < 5 * np.sqrt(np.mean(test_time**2) * p / (1 - p) / h.size)
+    np.testing.assert_array_equal(_numpy(Dropout(0.0)(h, training=True)), h)
+    np.testing.assert_array_equal(_numpy(Dropout(0.0)(h)), h)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the shared mask is TensorFlow's stateless dropout")
+@pytest.mark.parametrize("p", [0.2, 0.6])
+def test_both_forms_against_keras_dropout_with_a_shared_mask(p):
+    """Same seed, same mask: InvertedDropout is keras.layers.Dropout, the notes' Dropout is it times 1 - p."""
+    h = np.random.default_rng(3).normal(size=(40, 30)).astype("float32")
+    theirs, inverted, notes = keras.layers.Dropout(p, seed=7), InvertedDropout(p, seed=7), Dropout(p, seed=7)
+    for _ in range(3):  # fresh masks on every call, drawn alike
+        expected = _numpy(theirs(h, training=True))
+        np.testing.assert_allclose(_numpy(inverted(h, training=True)), expected, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(_numpy(notes(h, training=True)), (1 - p) * expected, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(_numpy(inverted(h)), _numpy(theirs(h)))
+    np.testing.assert_allclose(_numpy(notes(h)), (1 - p) * _numpy(theirs(h)), rtol=1e-6)
+
+
 def test_dropout_matches_keras_dropout_statistics():
     x = np.ones((100, 400), "float32")
     ours = _numpy(InvertedDropout(0.6, seed=2)(x, training=True))
@@ -130,15 +164,17 @@ def test_dropout_is_identity_at_inference_and_draws_fresh_masks():
     np.testing.assert_array_equal(_numpy(InvertedDropout(0.0)(x, training=True)), x)
 
 
+@pytest.mark.parametrize("layer_class", [Dropout, InvertedDropout])
 @pytest.mark.parametrize("rate", [1.0, -0.1, "0.5"])
-def test_dropout_rate_is_validated(rate):
+def test_dropout_rate_is_validated(layer_class, rate):
     with pytest.raises(ValueError, match="rate must be a number in"):
-        InvertedDropout(rate)
+        layer_class(rate)
 
 
-def test_dropout_config_round_trip():
-    layer = InvertedDropout(0.25, seed=5, name="drop")
-    restored = InvertedDropout.from_config(layer.get_config())
+@pytest.mark.parametrize("layer_class", [Dropout, InvertedDropout])
+def test_dropout_config_round_trip(layer_class):
+    layer = layer_class(0.25, seed=5, name="drop")
+    restored = layer_class.from_config(layer.get_config())
     assert restored.get_config() == layer.get_config()
 
 
@@ -150,6 +186,7 @@ def test_model_with_every_piece_saves_and_loads(tmp_path):
             keras.layers.Dense(8, kernel_initializer=HeNormal(seed=1), kernel_regularizer=L2(0.01), activation="relu"),
             BatchNormalization(),
             InvertedDropout(0.2, seed=2),
+            Dropout(0.1, seed=4),
             keras.layers.Dense(3, kernel_initializer=XavierUniform(seed=3)),
         ]
     )
@@ -162,6 +199,7 @@ def test_model_with_every_piece_saves_and_loads(tmp_path):
     loaded = keras.models.load_model(tmp_path / "m.keras")
     np.testing.assert_allclose(_numpy(loaded(x)), _numpy(model(x)), rtol=1e-6, atol=1e-6)
     assert type(loaded.layers[1]) is BatchNormalization and type(loaded.layers[2]) is InvertedDropout
+    assert type(loaded.layers[3]) is Dropout and loaded.layers[3].rate == 0.1
     assert type(loaded.optimizer) is Adam and loaded.optimizer.bias_correction is True
     assert type(loaded.layers[0].kernel_regularizer) is L2
     assert type(loaded.loss) is CategoricalCrossentropy and loaded.loss.from_logits

@@ -1,4 +1,7 @@
-"""SGD, SGDMomentum and Adam against keras.optimizers on shared weights and gradients."""
+"""SGD, SGDMomentum and Adam against keras.optimizers on shared weights and gradients.
+
+The notes' momentum (§2.2), v <- mu v - eta grad L(theta), theta <- theta + v, is
+keras.optimizers.SGD(momentum=mu); the moving-average option is that rule with eta (1 - mu)."""
 
 import keras
 import numpy as np
@@ -37,26 +40,71 @@ def test_sgd_is_keras_sgd():
     _assert_same(_run(SGD(0.1), gradients), _run(keras.optimizers.SGD(0.1), gradients))
 
 
-@pytest.mark.parametrize("beta", [0.5, 0.9])
-def test_momentum_maps_to_keras_momentum(beta):
-    # lecture: v <- beta v + (1 - beta) g, w <- w - eta v
-    # Keras:   u <- m u - lr g,            w <- w + u      (u = -eta v, m = beta, lr = eta (1 - beta))
+def _two_layer_model(seed):
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(2)])
+
+
+@pytest.mark.parametrize("mu", [0.5, 0.9])
+def test_notes_momentum_is_keras_sgd_momentum_step_for_step_on_a_model(mu):
+    # the notes: v <- mu v - eta grad L(theta), theta <- theta + v; Keras: SGD(learning_rate=eta, momentum=mu)
+    eta = 0.05
+    ours, theirs = _two_layer_model(0), _two_layer_model(1)
+    theirs.set_weights(ours.get_weights())  # shared starting weights
+    ours.compile(optimizer=SGDMomentum(eta, momentum=mu), loss="mse")
+    theirs.compile(optimizer=keras.optimizers.SGD(learning_rate=eta, momentum=mu), loss="mse")
+    rng = np.random.default_rng(2)
+    for _ in range(6):
+        x, y = rng.normal(size=(8, 3)).astype("float32"), rng.normal(size=(8, 2)).astype("float32")
+        ours.train_on_batch(x, y)
+        theirs.train_on_batch(x, y)
+        _assert_same(ours.get_weights(), theirs.get_weights(), rtol=1e-5, atol=1e-6)
+
+
+def test_notes_momentum_by_hand():
+    # two steps of v <- mu v - eta g, theta <- theta + v written out on one variable
+    eta, mu, theta, v = 0.1, 0.8, np.array([1.0, -1.0]), np.zeros(2)
+    gradients = [np.array([0.5, 2.0]), np.array([-1.0, 0.25])]
+    expected = []
+    for g in gradients:
+        v = mu * v - eta * g
+        theta = theta + v
+        expected.append(theta)
+    variable, optimizer = keras.Variable([1.0, -1.0]), SGDMomentum(eta, momentum=mu)
+    for g, want in zip(gradients, expected):
+        optimizer.apply([keras.ops.convert_to_tensor(g.astype("float32"))], [variable])
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("mu", [0.5, 0.9])
+def test_moving_average_momentum_is_the_notes_form_with_eta_times_1_minus_mu(mu):
+    # ours, beyond the notes: v <- mu v + (1 - mu) g, theta <- theta - eta v (u = -eta v gives the notes' rule)
     eta, gradients = 0.1, _gradients(2, 6)
-    ours = _run(SGDMomentum(eta, momentum=beta), gradients)
-    theirs = _run(keras.optimizers.SGD(learning_rate=eta * (1 - beta), momentum=beta), gradients)
-    _assert_same(ours, theirs)
+    averaged = _run(SGDMomentum(eta, momentum=mu, moving_average=True), gradients)
+    _assert_same(averaged, _run(SGDMomentum(eta * (1 - mu), momentum=mu), gradients))
+    _assert_same(averaged, _run(keras.optimizers.SGD(learning_rate=eta * (1 - mu), momentum=mu), gradients))
 
 
-def test_momentum_differs_from_keras_at_the_same_learning_rate():
-    gradients = _gradients(3, 3)
-    ours = _run(SGDMomentum(0.1, momentum=0.9), gradients)
-    theirs = _run(keras.optimizers.SGD(0.1, momentum=0.9), gradients)
-    assert not np.allclose(ours[0], theirs[0])
+def test_notes_momentum_steps_are_1_over_1_minus_mu_times_the_average_form():
+    # a constant gradient: the notes' step tends to eta g / (1 - mu), the average form's to eta g
+    eta, mu, g = 0.01, 0.9, np.ones((1, 1), "float32")
+    steps = {}
+    for moving_average in (False, True):
+        variable = keras.Variable(np.zeros((1, 1), "float32"))
+        optimizer = SGDMomentum(eta, momentum=mu, moving_average=moving_average)
+        for _ in range(200):
+            before = keras.ops.convert_to_numpy(variable).copy()
+            optimizer.apply([keras.ops.convert_to_tensor(g)], [variable])
+        steps[moving_average] = float((keras.ops.convert_to_numpy(variable) - before)[0, 0])
+    assert steps[False] == pytest.approx(-eta / (1 - mu), rel=1e-3)
+    assert steps[True] == pytest.approx(-eta, rel=1e-3)
 
 
 def test_momentum_zero_is_sgd():
     gradients = _gradients(4, 4)
-    _assert_same(_run(SGDMomentum(0.05, momentum=0.0), gradients), _run(keras.optimizers.SGD(0.05), gradients))
+    for moving_average in (False, True):
+        _assert_same(_run(SGDMomentum(0.05, momentum=0.0, moving_average=moving_average), gradients),
+                     _run(keras.optimizers.SGD(0.05), gradients))
 
 
 def test_corrected_adam_matches_keras_adam():
@@ -68,7 +116,7 @@ def test_corrected_adam_matches_keras_adam():
 
 
 class _UncorrectedRate(keras.optimizers.schedules.LearningRateSchedule):
-    """The learning rate that turns Keras' (corrected) Adam into the lecture's Adam.
+    """The learning rate that turns Keras' (corrected) Adam into the notes' Adam (no bias correction).
 
     Keras steps by lr_t sqrt(1 - beta_2^t) / (1 - beta_1^t) * m / (sqrt(v) + epsilon); with
     lr_t = eta (1 - beta_1^t) / sqrt(1 - beta_2^t) that is eta m / (sqrt(v) + epsilon) exactly.
@@ -85,7 +133,7 @@ class _UncorrectedRate(keras.optimizers.schedules.LearningRateSchedule):
         return {"eta": self.eta, "beta_1": self.beta_1, "beta_2": self.beta_2}
 
 
-def test_lecture_adam_matches_keras_adam_with_the_correction_undone():
+def test_notes_adam_matches_keras_adam_with_the_correction_undone():
     gradients = _gradients(6, 8)
     ours = _run(Adam(0.01, beta_1=0.8, beta_2=0.99, epsilon=1e-3), gradients)
     keras_adam = keras.optimizers.Adam(_UncorrectedRate(0.01, 0.8, 0.99), beta_1=0.8, beta_2=0.99, epsilon=1e-3)
@@ -104,7 +152,8 @@ def test_first_steps_with_and_without_correction():
 
 
 @pytest.mark.parametrize(
-    "optimizer", [SGD(0.05), SGDMomentum(0.2, momentum=0.9), Adam(0.05), Adam(0.05, bias_correction=True)]
+    "optimizer", [SGD(0.05), SGDMomentum(0.02, momentum=0.9), SGDMomentum(0.2, momentum=0.9, moving_average=True),
+                  Adam(0.05), Adam(0.05, bias_correction=True)]
 )
 def test_fit_reduces_the_loss(optimizer):
     keras.utils.set_random_seed(0)
@@ -118,7 +167,8 @@ def test_fit_reduces_the_loss(optimizer):
 
 @pytest.mark.parametrize(
     "optimizer",
-    [SGD(0.3), SGDMomentum(0.2, momentum=0.7), Adam(0.01, beta_1=0.8, epsilon=1e-6, bias_correction=True)],
+    [SGD(0.3), SGDMomentum(0.2, momentum=0.7), SGDMomentum(0.2, momentum=0.7, moving_average=True),
+     Adam(0.01, beta_1=0.8, epsilon=1e-6, bias_correction=True)],
 )
 def test_config_round_trip(optimizer):
     restored = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
@@ -130,6 +180,7 @@ def test_config_round_trip(optimizer):
     "make, message",
     [
         (lambda: SGDMomentum(momentum=1.0), "momentum must be a number in"),
+        (lambda: SGDMomentum(moving_average="yes"), "moving_average must be True or False"),
         (lambda: Adam(beta_2=-0.1), "beta_2 must be a number in"),
         (lambda: Adam(epsilon=0), "epsilon must be a positive number"),
         (lambda: Adam(bias_correction="yes"), "bias_correction must be True or False"),

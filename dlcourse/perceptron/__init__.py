@@ -1,5 +1,13 @@
 """Chapter 1: from the perceptron to a neural network.
 
+Lecture: §1 From Perceptron to Neural Network
+
+The notes' perceptron is y_hat = g(b + X W^T), with W one row of weights per output; a network
+with one hidden layer computes Z = b(1) + X W(1)^T and Y_hat = g(b(2) + g(Z) W(2)^T), and is
+trained by gradient descent, W <- W - eta dJ(W)/dW, with the gradients from backward
+propagation. Throughout dlcourse a weight matrix is stored as Keras stores a Dense kernel,
+transposed, shape (n_inputs, units): our W is the notes' W^T, and x W + b = b + X W^T.
+
 - `Perceptron`: a layer of perceptrons, y = g(x W + b) (single- and multi-output).
 - `TwoLayerNetwork`: a network with one hidden layer, forward propagation as a `keras.Model`.
 - activations `sigmoid`, `tanh`, `relu`, `linear` and their derivatives (`keras.ops`).

@@ -1,7 +1,11 @@
 """Activation functions g(z) of a perceptron and their derivatives g'(z), in `keras.ops`.
 
-A perceptron first forms the weighted sum z = x W + b and then squashes it with an
-activation g. The lecture uses three, plus the identity for regression outputs:
+Lecture: §1 From Perceptron to Neural Network
+
+A perceptron first forms the weighted sum z = b + X W^T (in our layout z = x W + b, see
+`Perceptron`) and then applies a non-linear activation g. The notes name three: the sigmoid,
+the hyperbolic tangent and the rectified linear unit; the identity, for regression outputs,
+and the derivatives are ours:
 
     sigmoid(z) = 1 / (1 + exp(-z))        sigmoid'(z) = sigmoid(z) (1 - sigmoid(z))
     tanh(z)    = (exp(z) - exp(-z)) / (exp(z) + exp(-z))
@@ -167,7 +171,7 @@ _BY_NAME = {
 
 
 def get_activation(name):
-    """The pair (g, g') for an activation named in the lecture's words.
+    """The pair (g, g') for an activation named in the notes' words.
 
     Args:
         name: one of "sigmoid", "tanh", "relu", "linear".

@@ -1,12 +1,18 @@
 """Forward and backward propagation by hand, in numpy, for a network with one hidden layer.
 
-The lecture derives the gradients of a two-layer network with the chain rule. Forward
+Lecture: §1 From Perceptron to Neural Network
+
+The notes' forward propagation is Z = b(1) + X W(1)^T, Y_hat = g(b(2) + g(Z) W(2)^T). Because
+the hidden weights affect the loss only through the output layer, the notes train them by
+backward propagation, which adjusts the weights from the loss, and gradient descent,
+W <- W - eta dJ(W)/dW. The notes do not derive the gradients; beyond the notes, this module
+does it with the chain rule. With our W1 = W(1)^T (n_inputs, hidden) and W2 = W(2)^T, forward
 propagation keeps every intermediate value (the cache):
 
     z1 = x W1 + b1,   a1 = g1(z1),   z2 = a1 W2 + b2,   y_hat = g2(z2)
 
-and backward propagation walks the same steps in reverse, one local derivative at a time.
-With L averaged over all N*K entries of y_hat (N samples, K outputs):
+(z1 is the notes' Z) and backward propagation walks the same steps in reverse, one local
+derivative at a time. With L averaged over all N*K entries of y_hat (N samples, K outputs):
 
     dL/dz2 = (y_hat - y) / (N K)                      sigmoid output + binary cross-entropy
     dL/dz2 = 2 (y_hat - y) / (N K) * g2'(z2)          mean squared error

@@ -1,14 +1,17 @@
 """Training loops in numpy: full-batch gradient descent and mini-batch stochastic gradient descent.
 
-Both apply the lecture's update rule to every parameter theta,
+Lecture: §1 From Perceptron to Neural Network; §2.2 Optimization
 
-    theta <- theta - learning_rate * dL/dtheta,
+Both apply the notes' update rule to every parameter theta, with eta = `learning_rate`,
+
+    theta <- theta - eta grad L(theta)        (§1: W <- W - eta dJ(W)/dW),
 
 and differ in which samples the gradient sees. Gradient descent uses the whole training set
-for every step (one step per epoch). Mini-batch SGD shuffles the samples at the start of
-every epoch and takes one step per batch of `batch_size` consecutive shuffled samples (the
-last batch of an epoch may be smaller). The shuffling rule is fixed so that a run is
-reproducible and comparable:
+for every step (one step per epoch). Mini-batch SGD computes the gradient on a small subset
+of the samples instead, one step per batch. Beyond the notes, which do not say how the batches
+are drawn: it shuffles the samples at the start of every epoch and takes one step per batch of
+`batch_size` consecutive shuffled samples (the last batch of an epoch may be smaller), with a
+fixed rule so that a run is reproducible and comparable:
 
     rng = np.random.default_rng(seed)          once, before the first epoch
     order = rng.permutation(N)                 at the start of every epoch

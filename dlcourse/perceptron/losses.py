@@ -1,6 +1,11 @@
 """Loss functions of chapter 1: binary cross-entropy and mean squared error.
 
-Both are averaged over every entry of the batch (samples and outputs), as Keras does:
+Lecture: §1 From Perceptron to Neural Network; §2.4.2 MSE Loss
+
+The notes' losses of one prediction are L(y_hat_i, y_i) = -(y_i log y_hat_i + (1 - y_i)
+log(1 - y_hat_i)) and L(y_hat_i, y_i) = (y_i - y_hat_i)^2, and the cost is their average,
+J(W) = (1/n) sum_i L(y_hat_i, y_i). Here both are averaged over every entry of the batch
+(samples and outputs), as Keras does; clipping and the logits form are beyond the notes:
 
     BCE = -mean( y log(p) + (1 - y) log(1 - p) ),   p clipped to [epsilon, 1 - epsilon]
     MSE = mean( (y_hat - y)^2 )

@@ -1,4 +1,7 @@
-"""The perceptron as a Keras layer: a weighted sum followed by an activation."""
+"""The perceptron as a Keras layer: a weighted sum followed by an activation.
+
+Lecture: §1 From Perceptron to Neural Network
+"""
 
 import keras
 from keras import ops
@@ -11,12 +14,17 @@ from dlcourse.perceptron.activations import ACTIVATION_NAMES, get_activation
 class Perceptron(keras.layers.Layer):
     """A layer of perceptrons (a dense layer): each unit computes g(x w + b).
 
-    With `units=1` this is the single perceptron of the lecture: the inputs x_1 ... x_n are
-    weighted, summed with a bias and passed through an activation g. With `units=k` it is the
-    multi-output perceptron, k perceptrons that see the same inputs, written for a whole batch
-    as one matrix product:
+    The notes' perceptron weights the inputs x_1 ... x_m, sums them with a bias and applies an
+    activation g; their multi-output perceptron (a dense layer) does so for every output i:
 
-        z = x W + b,    y = g(z)
+        y_hat = g(b + X W^T),      y_hat_i = g(b_i + X W_i^T)
+
+    where W has one row W_i per output, shape (units, n_inputs). With `units=1` this layer is
+    the single perceptron, with `units=k` the multi-output one. Its kernel is stored as Keras
+    stores a Dense kernel, transposed: our W is the notes' W^T, of shape (n_inputs, units), so
+    that for a batch x (one sample per row) the layer computes
+
+        z = x W + b,    y = g(z)        (x W + b = b + X W^T in the notes' W)
 
     with x of shape (batch, n_inputs), W (n_inputs, units), b (units,). This is the readable
     reference of `keras.layers.Dense`; the tests prove both agree on shared weights.

@@ -1,4 +1,7 @@
-"""A neural network with one hidden layer, as a Keras model built from perceptron layers."""
+"""A neural network with one hidden layer, as a Keras model built from perceptron layers.
+
+Lecture: §1 From Perceptron to Neural Network
+"""
 
 import keras
 
@@ -11,10 +14,17 @@ from dlcourse.perceptron.perceptron import Perceptron
 class TwoLayerNetwork(keras.Model):
     """A neural network with one hidden layer: forward propagation through two perceptron layers.
 
-    Stacking perceptrons gives the lecture's first neural network. Forward propagation
-    computes the hidden layer's activations, then feeds them to the output layer:
+    A hidden layer between inputs and outputs gives the notes' first neural network. Their
+    forward propagation is
 
-        a1 = g1(x W1 + b1)          hidden layer, shape (batch, hidden_units)
+        Hidden layer:  Z = b(1) + X W(1)^T
+        Output layer:  Y_hat = g(b(2) + g(Z) W(2)^T)
+
+    with one row of W(1) per hidden unit and one row of W(2) per output. As Keras stores Dense
+    kernels, our W1 = W(1)^T and W2 = W(2)^T, and each layer may have its own activation (the
+    notes allow it):
+
+        a1 = g1(x W1 + b1)          hidden layer, shape (batch, hidden_units); x W1 + b1 = Z
         y_hat = g2(a1 W2 + b2)      output layer, shape (batch, output_units)
 
     The weights, in order, are W1 (n_inputs, hidden_units), b1 (hidden_units,),

@@ -1,21 +1,25 @@
-"""Chapter 2, training a neural network: the Keras pieces of the lecture.
+"""Chapter 2, training a neural network: the Keras pieces of the notes.
 
-- initializers: `XavierUniform`, `HeNormal`, `compute_fans`
-- optimizers: `SGD`, `SGDMomentum` (the lecture's moving-average momentum), `Adam` (with or
-  without bias correction)
-- regularizers: `L1`, `L2`
-- layers: `BatchNormalization`, `InvertedDropout`
-- losses: `CategoricalCrossentropy`, `MeanSquaredError` (and their function forms)
-- callbacks: `EarlyStopping`
-- hyperparameter search and k-fold cross-validation (`dlcourse.training.search`):
-  `grid_search`, `random_search`, `bayesian_optimization` (Gaussian process + expected
-  improvement), `hyperband`, `hyperband_brackets`, `kfold_split`, `kfold_cross_validation`,
-  and `keras_objective` to search over a Keras model-building function
+Lecture: §2 Training a Neural Network
+
+- initialization (§2.1): `XavierUniform`, `HeNormal`, `compute_fans`, and `identical_units`,
+  which shows the symmetry that a constant start never breaks
+- optimization (§2.2): `SGD`, `SGDMomentum` (the notes' momentum, v <- mu v - eta grad L,
+  theta <- theta + v; a moving-average option beyond the notes), `Adam` (the notes' form, or
+  with bias correction)
+- regularization (§2.3): `L1`, `L2`, `BatchNormalization`, `Dropout` (the notes' form, scaled
+  by 1 - p at test time), `InvertedDropout` (the practical variant), `EarlyStopping`
+- losses (§2.4): `CategoricalCrossentropy`, `MeanSquaredError` (and their function forms)
+- hyperparameter tuning (§2.5, `dlcourse.training.search`): `grid_search`, `random_search`,
+  `bayesian_optimization` (Gaussian process + expected improvement), `hyperband`,
+  `hyperband_brackets`, `kfold_split`, `kfold_cross_validation`, and `keras_objective` to
+  search over a Keras model-building function; by default the searches use the notes'
+  empirical guidelines, `GUIDELINE_GRID` and `GUIDELINE_SPACE`
 """
 
 from dlcourse.training.callbacks import EarlyStopping
-from dlcourse.training.dropout import InvertedDropout
-from dlcourse.training.initializers import HeNormal, XavierUniform, compute_fans
+from dlcourse.training.dropout import Dropout, InvertedDropout
+from dlcourse.training.initializers import HeNormal, XavierUniform, compute_fans, identical_units
 from dlcourse.training.losses import (
     CategoricalCrossentropy,
     MeanSquaredError,
@@ -26,6 +30,8 @@ from dlcourse.training.normalization import BatchNormalization
 from dlcourse.training.optimizers import SGD, Adam, SGDMomentum
 from dlcourse.training.regularizers import L1, L2
 from dlcourse.training.search import (
+    GUIDELINE_GRID,
+    GUIDELINE_SPACE,
     CrossValidationResult,
     IntUniform,
     LogUniform,
@@ -47,12 +53,14 @@ __all__ = [
     "XavierUniform",
     "HeNormal",
     "compute_fans",
+    "identical_units",
     "SGD",
     "SGDMomentum",
     "Adam",
     "L1",
     "L2",
     "BatchNormalization",
+    "Dropout",
     "InvertedDropout",
     "CategoricalCrossentropy",
     "MeanSquaredError",
@@ -67,6 +75,8 @@ __all__ = [
     "kfold_split",
     "kfold_cross_validation",
     "keras_objective",
+    "GUIDELINE_GRID",
+    "GUIDELINE_SPACE",
     "expected_improvement",
     "gaussian_process_posterior",
     "Uniform",

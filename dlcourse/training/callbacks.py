@@ -1,6 +1,11 @@
 """Early stopping: end training once the validation loss stops improving.
 
-Chapter 2 ("training a neural network").
+Lecture: §2.3 Regularization
+
+The notes list early stopping among the regularization techniques: stopping before the model
+fits the noise of the training data limits its capacity to do so. They give no stopping rule;
+beyond the notes, the rule here (patience, min_delta, restoring the best epoch) is the one of
+`keras.callbacks.EarlyStopping`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,15 @@
-"""Weight initialization: Xavier (Glorot) uniform and He normal.
+"""Weight initialization: symmetry breaking, Xavier (Glorot) uniform and He normal.
 
-Chapter 2 ("training a neural network"): the scale of the initial weights decides whether the
-signal and the gradients keep their variance from layer to layer. Xavier keeps
-Var(w) = 2 / (fan_in + fan_out) for tanh/sigmoid networks; He keeps Var(w) = 2 / fan_in for ReLU
-networks, which zero half of their inputs.
+Lecture: §2.1 Initialization
+
+The notes' three points, in order. Symmetry breaking: when every weight of a layer starts at the
+same value (e.g. zero), all its neurons get the same gradient and stay copies of one another,
+so the weights start random; `identical_units` tells whether the units of a dense layer are
+still copies. Xavier initialization, W ~ U(-sqrt(6 / (fan_in + fan_out)),
+sqrt(6 / (fan_in + fan_out))), keeps the variance of the activations stable across layers
+(Var(W) = 2 / (fan_in + fan_out)); He initialization, W ~ N(0, 2 / fan_in), does so for ReLU
+networks, whose activations are zero half of the time. Beyond the notes: the fans of a
+convolution kernel (`compute_fans`), which count its receptive field.
 """
 
 from __future__ import annotations
@@ -12,10 +18,59 @@ import math
 import random
 
 import keras
+import numpy as np
 
 from dlcourse.arguments import optional_seed
 
-__all__ = ["XavierUniform", "HeNormal", "compute_fans"]
+__all__ = ["XavierUniform", "HeNormal", "compute_fans", "identical_units"]
+
+
+def identical_units(kernel, bias=None, next_kernel=None, tol=1e-9):
+    """Whether all units of a dense layer are copies of one another (symmetry not broken).
+
+    Unit j of a layer y = g(x W + b) owns column j of its kernel W (n_inputs, units), entry j
+    of its bias b, and row j of the next layer's kernel (units, n_next). The units are
+    identical when every unit's parameters are within `tol` of unit 0's:
+
+        max_j max |W[:, j] - W[:, 0]|,  max_j |b_j - b_0|,  max_j max |W_next[j, :] - W_next[0, :]|
+        are all <= tol.
+
+    A layer started from a constant (e.g. `keras.initializers.Zeros()` or `Constant(c)`) and
+    trained by gradient descent stays identical -- each unit gets the same gradient -- while a
+    random start (`XavierUniform`, `HeNormal`) is not.
+
+    Args:
+        kernel: the layer's kernel, shape (n_inputs, units) (an array or a Keras variable).
+        bias: its bias, shape (units,), or None.
+        next_kernel: the next layer's kernel, shape (units, n_next), or None.
+        tol: the largest difference that still counts as equal, >= 0.
+
+    Returns:
+        A Python bool; True for a layer of a single unit.
+
+    Example:
+
+    >>> identical_units(np.full((3, 4), 0.5), np.zeros(4), np.ones((4, 2)))
+    True
+    >>> identical_units(np.random.default_rng(0).normal(size=(3, 4)))
+    False
+    """
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol >= 0:
+        raise ValueError(f"tol must be a non-negative number, got {tol!r}.")
+    kernel = np.asarray(keras.ops.convert_to_numpy(kernel), dtype=np.float64)
+    if kernel.ndim != 2:
+        raise ValueError(f"kernel must have shape (n_inputs, units), got shape {kernel.shape}.")
+    differences = [np.abs(kernel - kernel[:, :1])]
+    if bias is not None:
+        bias = np.asarray(keras.ops.convert_to_numpy(bias), dtype=np.float64).reshape(-1)
+        differences.append(np.abs(bias - bias[:1]))
+    if next_kernel is not None:
+        next_kernel = np.asarray(keras.ops.convert_to_numpy(next_kernel), dtype=np.float64)
+        if next_kernel.ndim != 2 or next_kernel.shape[0] != kernel.shape[1]:
+            raise ValueError(f"next_kernel must have shape (units, n_next) with units = {kernel.shape[1]}, "
+                             f"got shape {next_kernel.shape}.")
+        differences.append(np.abs(next_kernel - next_kernel[:1, :]))
+    return bool(max(float(d.max(initial=0.0)) for d in differences) <= tol)
 
 
 def compute_fans(shape):
@@ -118,7 +173,7 @@ class HeNormal(_SeededInitializer):
         w ~ N(0, sigma^2),   sigma = sqrt(2 / fan_in),
 
     the variance that keeps the activations' second moment constant through ReLU layers (ReLU
-    passes half of the variance). This is the lecture's plain normal distribution;
+    passes half of the variance). This is the notes' plain normal distribution;
     `keras.initializers.HeNormal` draws from a normal truncated at two of its standard
     deviations and widens it so that the variance is the same 2 / fan_in -- the two agree in
     mean and variance but not in their tails.

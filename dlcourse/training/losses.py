@@ -1,7 +1,15 @@
-"""Loss functions of the lecture: categorical cross-entropy and mean squared error.
+"""Loss functions of the notes: categorical cross-entropy and mean squared error.
 
-Chapter 2 ("training a neural network"). Each class is a `keras.losses.Loss`: `call` returns one
-loss per example, and Keras reduces them (by default the mean over the batch).
+Lecture: §2.4 Loss Function; §2.4.1 Cross-Entropy Loss; §2.4.2 MSE Loss
+
+The notes' losses over N samples and C classes (one-hot y_ij, predicted probabilities p_ij) and
+over N regression targets:
+
+    L = -(1/N) sum_i sum_j y_ij log p_ij,        L = (1/N) sum_i (y_i - y_hat_i)^2
+
+Each class is a `keras.losses.Loss`: `call` returns one loss per example (the inner sum over the
+classes, or the mean over the outputs), and Keras reduces them (by default the mean over the
+batch, the notes' 1/N). Beyond the notes: clipping the probabilities and the logits form.
 """
 
 from __future__ import annotations

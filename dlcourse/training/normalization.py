@@ -1,6 +1,14 @@
 """Batch normalization, with its training-time and inference-time behaviour.
 
-Chapter 2 ("training a neural network").
+Lecture: §2.3.3 Batch Normalization
+
+The notes normalise the input x of an activation over the mini-batch and then scale and shift
+it with learned gamma and beta:
+
+    x_hat_i = (x_i - E[x]) / sqrt(Var[x] + epsilon),     y_i = gamma x_hat_i + beta
+
+Beyond the notes, which describe training only: the moving statistics that replace E[x] and
+Var[x] at inference, as Keras keeps them.
 """
 
 from __future__ import annotations

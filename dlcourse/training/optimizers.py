@@ -1,21 +1,21 @@
-"""Gradient-based optimizers of the lecture: SGD, SGD with momentum, and Adam.
+"""Gradient-based optimizers of the notes: mini-batch SGD, SGD with momentum, and Adam.
 
-Chapter 2 ("training a neural network"). Each is a `keras.optimizers.Optimizer`, so it plugs
-into `model.compile(optimizer=...)`; `update_step` is the lecture's update rule for one
-variable w with gradient g = dL/dw and learning rate eta.
+Lecture: §2.2 Optimization
 
-Conventions, and how they map onto Keras' own optimizers:
+Each is a `keras.optimizers.Optimizer`, so it plugs into `model.compile(optimizer=...)`;
+`update_step` is the notes' update rule for one parameter tensor theta with gradient
+g = grad L(theta) and learning rate eta.
 
-- `SGD` is `keras.optimizers.SGD()` exactly.
-- `SGDMomentum` keeps the lecture's velocity, an exponential moving average of the gradients,
+How they map onto Keras' own optimizers:
 
-      v <- beta v + (1 - beta) g,       w <- w - eta v.
-
-  Keras writes momentum as a step, u <- m u - lr g, w <- w + u. With u = -eta v the two are the
-  same rule for m = beta and lr = eta (1 - beta): `SGDMomentum(eta, beta)` moves the weights
-  exactly like `keras.optimizers.SGD(learning_rate=eta * (1 - beta), momentum=beta)`.
-- `Adam(bias_correction=False)` is the lecture's Adam (no bias correction);
-  `Adam(bias_correction=True)` is Kingma and Ba's Algorithm 1, which matches
+- `SGD` is the notes' theta <- theta - eta grad L(theta), `keras.optimizers.SGD()` exactly.
+- `SGDMomentum` is the notes' momentum, v <- mu v - eta grad L(theta), theta <- theta + v,
+  which is `keras.optimizers.SGD(learning_rate=eta, momentum=mu)` step for step. Beyond the
+  notes, `SGDMomentum(moving_average=True)` offers the moving-average form of momentum
+  (v <- mu v + (1 - mu) g, theta <- theta - eta v; Adam's first moment m_t is this average):
+  the same direction, with an effective learning rate eta (1 - mu) of the notes' form.
+- `Adam(bias_correction=False)` is the notes' Adam (no bias correction);
+  `Adam(bias_correction=True)`, beyond the notes, is Kingma and Ba's Algorithm 1, which matches
   `keras.optimizers.Adam` up to where epsilon sits (see `Adam`).
 """
 
@@ -35,11 +35,11 @@ def _check_fraction(name, value):
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class SGD(keras.optimizers.Optimizer):
-    """Plain (stochastic) gradient descent.
+    """Mini-batch stochastic gradient descent, the notes' update rule.
 
     Each step moves every variable against its gradient on the current mini-batch:
 
-        w <- w - eta g.
+        theta <- theta - eta grad L(theta).
 
     Args:
         learning_rate: the step size eta (a float or a
@@ -66,23 +66,36 @@ class SGD(keras.optimizers.Optimizer):
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class SGDMomentum(keras.optimizers.Optimizer):
-    """Gradient descent with momentum, in the lecture's moving-average form.
+    """Gradient descent with momentum, in the notes' form.
 
-    The velocity v (one slot per variable, starting at zero) averages past gradients, so that
-    steps along a consistent direction build up and oscillating components cancel:
+    A velocity v (one slot per variable, starting at zero) smooths the updates; mu is the
+    momentum coefficient:
 
-        v <- beta v + (1 - beta) g,
-        w <- w - eta v.
+        v     <- mu v - eta grad L(theta),
+        theta <- theta + v.
 
-    Keras' `SGD(momentum=m)` keeps u <- m u - lr g and w <- w + u instead; it is the same rule
-    with u = -eta v, m = beta, lr = eta (1 - beta). So `SGDMomentum(eta, beta)` equals
-    `keras.optimizers.SGD(learning_rate=eta * (1 - beta), momentum=beta)` step for step, and
-    the same learning rate in both takes steps that differ by the factor 1 - beta.
+    Steps along a direction in which the gradient keeps its sign build up (to eta / (1 - mu)
+    times a constant gradient), and components that flip sign cancel. This is
+    `keras.optimizers.SGD(learning_rate=eta, momentum=mu)` (with `nesterov=False`) step for
+    step; the tests prove it on a Keras model.
+
+    Beyond the notes, `moving_average=True` keeps the velocity as an exponential moving
+    average of the gradients instead, the form of Adam's first moment m_t:
+
+        v     <- mu v + (1 - mu) grad L(theta),
+        theta <- theta - eta v.
+
+    Writing u = -eta v turns it into the notes' rule with learning rate eta (1 - mu): the
+    steps point the same way, but for the same eta the notes' steps are 1 / (1 - mu) times
+    longer (10 times for mu = 0.9). So `SGDMomentum(eta, mu, moving_average=True)` equals
+    `SGDMomentum(eta * (1 - mu), mu)` and `keras.optimizers.SGD(eta * (1 - mu), momentum=mu)`.
 
     Args:
         learning_rate: the step size eta (a float or a schedule). Defaults to 0.01.
-        momentum: beta in [0, 1), how much of the old velocity is kept; 0 is plain SGD.
+        momentum: mu in [0, 1), how much of the old velocity is kept; 0 is plain SGD.
             Defaults to 0.9.
+        moving_average: False (default) for the notes' form, True for the moving-average
+            form above.
         name: optimizer name.
         **kwargs: base optimizer arguments (`weight_decay`, `clipnorm`, ...).
 
@@ -90,14 +103,21 @@ class SGDMomentum(keras.optimizers.Optimizer):
 
     >>> w = keras.Variable([1.0])
     >>> opt = SGDMomentum(learning_rate=0.1, momentum=0.5)
-    >>> opt.apply([keras.ops.convert_to_tensor([1.0])], [w])  # v = 0.5, w = 1 - 0.05
+    >>> opt.apply([keras.ops.convert_to_tensor([1.0])], [w])  # v = -0.1, theta = 1 - 0.1
     >>> round(float(w.numpy()[0]), 4)
-    0.95
+    0.9
+    >>> opt.apply([keras.ops.convert_to_tensor([1.0])], [w])  # v = 0.5 (-0.1) - 0.1 = -0.15
+    >>> round(float(w.numpy()[0]), 4)
+    0.75
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.9, name="SGDMomentum", **kwargs):
+    def __init__(self, learning_rate=0.01, momentum=0.9, moving_average=False, name="SGDMomentum",
+                 **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.momentum = _check_fraction("momentum", momentum)
+        if not isinstance(moving_average, bool):
+            raise ValueError(f"moving_average must be True or False, got {moving_average!r}.")
+        self.moving_average = moving_average
 
     def build(self, var_list):
         if self.built:
@@ -108,34 +128,40 @@ class SGDMomentum(keras.optimizers.Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         eta = ops.cast(learning_rate, variable.dtype)
         gradient = ops.cast(gradient, variable.dtype)
-        beta = ops.cast(self.momentum, variable.dtype)
+        mu = ops.cast(self.momentum, variable.dtype)
         v = self._velocities[self._get_variable_index(variable)]
-        self.assign(v, ops.add(ops.multiply(beta, v), ops.multiply(1.0 - beta, gradient)))
-        self.assign_sub(variable, ops.multiply(eta, v))
+        if self.moving_average:
+            self.assign(v, ops.add(ops.multiply(mu, v), ops.multiply(1.0 - mu, gradient)))
+            self.assign_sub(variable, ops.multiply(eta, v))
+        else:
+            self.assign(v, ops.subtract(ops.multiply(mu, v), ops.multiply(eta, gradient)))
+            self.assign_add(variable, v)
 
     def get_config(self):
-        return {**super().get_config(), "momentum": self.momentum}
+        return {**super().get_config(), "momentum": self.momentum,
+                "moving_average": self.moving_average}
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class Adam(keras.optimizers.Optimizer):
     """Adam: momentum on the gradient plus a per-weight step size from its squared average.
 
-    Two slots per variable, m and v, start at zero; the step counter t starts at 1:
+    Two slots per variable, m and v, start at zero; the step counter t starts at 1. With
+    g = grad L(theta), the notes' moments are
 
-        m <- beta_1 m + (1 - beta_1) g           (first moment, as in momentum)
-        v <- beta_2 v + (1 - beta_2) g^2         (second moment, elementwise square)
+        m_t = beta_1 m_{t-1} + (1 - beta_1) g          (first moment, a moving average of g)
+        v_t = beta_2 v_{t-1} + (1 - beta_2) g^2        (second moment, elementwise square)
 
-    The lecture's Adam (`bias_correction=False`, the default) steps with the raw moments:
+    The notes' Adam (`bias_correction=False`, the default) steps with the raw moments:
 
-        w <- w - eta m / (sqrt(v) + epsilon).
+        theta <- theta - eta m_t / (sqrt(v_t) + epsilon).
 
-    Because m and v start at zero they are biased towards zero in the first steps (after one
-    step m = (1 - beta_1) g). The standard Adam of Kingma and Ba (`bias_correction=True`)
-    rescales them first:
+    Beyond the notes: because m and v start at zero they are biased towards zero in the first
+    steps (after one step m = (1 - beta_1) g). The standard Adam of Kingma and Ba
+    (`bias_correction=True`) rescales them first:
 
-        m_hat = m / (1 - beta_1^t),   v_hat = v / (1 - beta_2^t),
-        w <- w - eta m_hat / (sqrt(v_hat) + epsilon).
+        m_hat = m_t / (1 - beta_1^t),   v_hat = v_t / (1 - beta_2^t),
+        theta <- theta - eta m_hat / (sqrt(v_hat) + epsilon).
 
     Without correction the first step is (1 - beta_1) / sqrt(1 - beta_2) times the corrected
     one -- about 3.16 for the defaults, because the small v shrinks the denominator more than
@@ -149,7 +175,7 @@ class Adam(keras.optimizers.Optimizer):
         beta_1: decay of the first moment, in [0, 1). Defaults to 0.9.
         beta_2: decay of the second moment, in [0, 1). Defaults to 0.999.
         epsilon: small positive number added to sqrt(v). Defaults to 1e-7.
-        bias_correction: False for the lecture's Adam, True for the standard one.
+        bias_correction: False for the notes' Adam, True for the standard one.
         name: optimizer name.
         **kwargs: base optimizer arguments (`weight_decay`, `clipnorm`, ...).
 

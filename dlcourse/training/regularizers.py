@@ -1,11 +1,14 @@
-"""Weight penalties of the lecture: L1 and L2 regularization.
+"""Weight penalties of the notes: L1 and L2 regularization.
 
-Chapter 2 ("training a neural network"): adding a penalty Omega(w) to the data loss,
+Lecture: §2.3.1 L1 Regularization; §2.3.2 L2 Regularization
 
-    L_total = L_data + Omega(w),
+The notes add a penalty on the weights W, with strength lambda, to the data loss:
 
-pulls the weights towards zero during training and so limits the model's effective capacity.
-Pass these as `kernel_regularizer=` to a layer; Keras adds the penalty to the loss.
+    L = L_data + lambda ||W||_1,    ||W||_1 = sum_{i,j} |W_ij|          (L1, sparse weights)
+    L = L_data + lambda ||W||^2,    ||W||^2 = sum_{i,j} W_ij^2          (L2, small weights)
+
+which pulls the weights towards zero during training and so limits the model's effective
+capacity. Pass these as `kernel_regularizer=` to a layer; Keras adds the penalty to the loss.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def _check_strength(name, value):
 class L1(keras.regularizers.Regularizer):
     """L1 penalty: lambda times the sum of absolute weights.
 
-        Omega(w) = lambda * sum_i |w_i|,        dOmega/dw_i = lambda * sign(w_i)
+        lambda ||W||_1 = lambda * sum_i |w_i|,        d/dw_i = lambda * sign(w_i)
 
     (with sign(0) = 0, the subgradient automatic differentiation uses). The gradient has the
     same size for every non-zero weight, so small weights are driven exactly to zero: L1 makes
@@ -61,7 +64,7 @@ class L1(keras.regularizers.Regularizer):
 class L2(keras.regularizers.Regularizer):
     """L2 penalty (weight decay): lambda times the sum of squared weights.
 
-        Omega(w) = lambda * sum_i w_i^2,        dOmega/dw_i = 2 lambda w_i
+        lambda ||W||^2 = lambda * sum_i w_i^2,        d/dw_i = 2 lambda w_i
 
     The gradient is proportional to the weight, so a gradient step shrinks every weight by the
     same factor (1 - 2 eta lambda) -- hence "weight decay" -- and large weights are penalised

@@ -1,4 +1,14 @@
-"""Hyperparameter search and k-fold cross-validation (chapter 2, training a neural network).
+"""Hyperparameter search and k-fold cross-validation.
+
+Lecture: §2.5 Hyperparameter Tuning
+
+The notes name four tuning techniques -- grid search (every combination of listed values),
+random search (values drawn from distributions), Bayesian optimization (a probabilistic model
+of the validation error, maximizing the expected improvement) and Hyperband (random search
+with early stopping) -- and k-fold cross-validation to score a configuration: train on k - 1
+folds, validate on the remaining one, average the validation error over the k folds. The
+algorithms' details (the Gaussian process and its kernels, Hyperband's brackets, the fold
+sizes) go beyond the notes and cite their sources.
 
 Every search here optimizes an *objective*: a callable that takes a dict of hyperparameters and
 returns one number, a validation loss (``mode="min"``, the default) or a validation metric
@@ -7,24 +17,28 @@ where the resource is a number of epochs. `keras_objective` turns a Keras model-
 ``build_fn(hparams) -> compiled keras.Model`` and training data into such an objective::
 
     def build_fn(hp):
-        model = keras.Sequential([keras.layers.Dense(hp["units"], activation="relu"),
-                                  keras.layers.Dense(10, activation="softmax")])
+        model = keras.Sequential([
+            keras.layers.Dense(32, activation="relu",
+                               kernel_regularizer=keras.regularizers.L2(hp["regularization_strength"])),
+            keras.layers.Dense(10, activation="softmax")])
         model.compile(keras.optimizers.Adam(hp["learning_rate"]),
                       "sparse_categorical_crossentropy", metrics=["accuracy"])
         return model
 
     objective = keras_objective(build_fn, x_train, y_train,
                                 validation_data=(x_val, y_val), epochs=5)
-    space = {"units": [16, 32, 64], "learning_rate": LogUniform(1e-4, 1e-1)}
-    result = random_search(objective, space, n_trials=10, seed=0)
-    result = hyperband(objective, space, R=27, eta=3, seed=0)
+    result = random_search(objective, n_trials=10, seed=0)   # the notes' guidelines
+    result = hyperband(objective, R=27, eta=3, seed=0)
     result.best_hparams, result.best_score
 
-A search space is a dict from hyperparameter name to either a list of values (grid search takes
-every combination; the other searches draw uniformly from the list) or a distribution:
-`Uniform`, `LogUniform`, `IntUniform` (random search also takes any scipy.stats frozen
-distribution). Bayesian optimization maps every dimension to [0, 1] and models the objective
-there with a Gaussian process.
+Without a `space`, every search uses the notes' empirical guidelines (`GUIDELINE_GRID` for grid
+search, `GUIDELINE_SPACE` for the others): a learning rate from 0.001 upwards, batch sizes from
+32 to 512, and a regularization strength lambda from 1e-4 to 1e-1. A search space is a dict
+from hyperparameter name to either a list of values (grid search takes every combination; the
+other searches draw uniformly from the list) or a distribution: `Uniform`, `LogUniform`,
+`IntUniform` (random search also takes any scipy.stats frozen distribution). Bayesian
+optimization maps every dimension to [0, 1] and models the objective there with a Gaussian
+process.
 
 Cross-validation takes ``fit_and_score(x_train, y_train, x_val, y_val) -> float`` instead,
 because it compares *models*, not hyperparameters: build, fit and score one model per fold.
@@ -41,6 +55,8 @@ import numpy as np
 from dlcourse.arguments import int_at_least, is_int, positive_int
 
 __all__ = [
+    "GUIDELINE_GRID",
+    "GUIDELINE_SPACE",
     "Uniform",
     "LogUniform",
     "IntUniform",
@@ -65,6 +81,11 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # Search spaces
 # --------------------------------------------------------------------------------------------
+
+
+def _is_number(value):
+    return (isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 class Uniform:
@@ -213,6 +234,33 @@ def _sample(dimensions, rng):
 
 
 # --------------------------------------------------------------------------------------------
+# The notes' empirical guidelines (§2.5) as the default search spaces
+# --------------------------------------------------------------------------------------------
+
+# The notes: start with a small learning rate (e.g. 0.001) and increase it if training converges
+# too slowly; use batch sizes from 32 to 512; the regularization strength lambda typically lies
+# between 1e-4 and 1e-1. The upper end of the learning rate, 0.1, is ours (the notes give none).
+GUIDELINE_GRID = {
+    "learning_rate": [0.001, 0.01, 0.1],
+    "batch_size": [32, 128, 512],
+    "regularization_strength": [1e-4, 1e-3, 1e-2, 1e-1],
+}
+"""The default space of `grid_search`: the notes' guidelines on a grid of 3 x 3 x 4 = 36 points."""
+
+GUIDELINE_SPACE = {
+    "learning_rate": LogUniform(0.001, 0.1),
+    "batch_size": [32, 64, 128, 256, 512],
+    "regularization_strength": LogUniform(1e-4, 1e-1),
+}
+"""The default space of `random_search`, `bayesian_optimization` and `hyperband`: the notes'
+guidelines as distributions (learning rate and lambda uniform on the log scale)."""
+
+
+def _space_or_guidelines(space, guidelines):
+    return dict(guidelines) if space is None else space
+
+
+# --------------------------------------------------------------------------------------------
 # Results and objectives
 # --------------------------------------------------------------------------------------------
 
@@ -258,14 +306,15 @@ def keras_objective(build_fn, x, y=None, *, validation_data=None, epochs=1, batc
 
     The objective builds a fresh model with `build_fn(hparams)`, fits it on (x, y) and returns
     the last epoch's value of `monitor` from the training history. With a resource (Hyperband)
-    it trains for round(resource) epochs (at least one), otherwise for `epochs`.
+    it trains for round(resource) epochs (at least one), otherwise for `epochs`. A
+    "batch_size" hyperparameter (the default spaces have one) sets the batch size of `fit`.
 
     Args:
         build_fn: `build_fn(hparams: dict) -> keras.Model`, compiled.
         x, y: training data, as for `keras.Model.fit`.
         validation_data: (x_val, y_val), needed for the default `monitor="val_loss"`.
         epochs: epochs per trial when the search passes no resource.
-        batch_size: as for `fit`.
+        batch_size: as for `fit`, when `hparams` has no "batch_size".
         monitor: the history key to return, e.g. "val_loss" or "val_accuracy" (then search
             with mode="max").
         seed: if given, `keras.utils.set_random_seed(seed)` runs before each build, so every
@@ -304,7 +353,8 @@ def keras_objective(build_fn, x, y=None, *, validation_data=None, epochs=1, batc
                              "model.compile(optimizer, loss, metrics) before returning it.")
         n_epochs = epochs if resource is None else max(1, int(round(resource)))
         history = model.fit(x, y, validation_data=validation_data, epochs=n_epochs,
-                            batch_size=batch_size, verbose=verbose, **fit_kwargs).history
+                            batch_size=int(hparams.get("batch_size", batch_size)), verbose=verbose,
+                            **fit_kwargs).history
         if monitor not in history:
             raise ValueError(f"monitor={monitor!r} is not in the training history, which has "
                              f"{sorted(history)}; pick one of those.")
@@ -337,7 +387,7 @@ def _result(trials, mode):
 # --------------------------------------------------------------------------------------------
 
 
-def grid_search(objective, space, *, mode="min"):
+def grid_search(objective, space=None, *, mode="min"):
     """Evaluate the objective on every combination of the listed hyperparameter values.
 
     The grid is the Cartesian product of the lists, prod_j |values_j| configurations; its size
@@ -347,6 +397,7 @@ def grid_search(objective, space, *, mode="min"):
     Args:
         objective: `objective(hparams: dict) -> float`, e.g. from `keras_objective`.
         space: dict from name to a list of values, e.g. {"units": [16, 32], "lr": [1e-3, 1e-2]}.
+            Defaults to `GUIDELINE_GRID`, the notes' guidelines.
         mode: "min" when the objective is a loss, "max" when it is a metric to maximize.
 
     Returns:
@@ -359,6 +410,7 @@ def grid_search(objective, space, *, mode="min"):
     {'x': 2}
     """
     _check_mode(mode)
+    space = _space_or_guidelines(space, GUIDELINE_GRID)
     dimensions = _dimensions(space)
     for name, dim in dimensions.items():
         if not isinstance(dim, _Choice):
@@ -373,7 +425,7 @@ def grid_search(objective, space, *, mode="min"):
     return _result(trials, mode)
 
 
-def random_search(objective, space, n_trials=10, *, mode="min", seed=None):
+def random_search(objective, space=None, n_trials=10, *, mode="min", seed=None):
     """Evaluate the objective on `n_trials` configurations drawn independently from the space.
 
     Each hyperparameter is drawn from its distribution (uniformly from a list), independently of
@@ -382,7 +434,7 @@ def random_search(objective, space, n_trials=10, *, mode="min", seed=None):
     Args:
         objective: `objective(hparams: dict) -> float`.
         space: dict from name to a list of values, a `Uniform`/`LogUniform`/`IntUniform`, or a
-            scipy.stats frozen distribution.
+            scipy.stats frozen distribution. Defaults to `GUIDELINE_SPACE`, the notes' guidelines.
         n_trials: number of configurations to evaluate.
         mode: "min" or "max".
         seed: seed of the numpy generator that draws the configurations.
@@ -398,7 +450,7 @@ def random_search(objective, space, n_trials=10, *, mode="min", seed=None):
     """
     _check_mode(mode)
     int_at_least("n_trials", n_trials, 1)
-    dimensions = _dimensions(space)
+    dimensions = _dimensions(_space_or_guidelines(space, GUIDELINE_SPACE))
     rng = np.random.default_rng(seed)
     trials = []
     for _ in range(n_trials):
@@ -576,7 +628,7 @@ _LENGTH_SCALES = (0.05, 0.1, 0.2, 0.4, 0.8)
 _NOISES = (1e-6, 1e-3, 1e-1)
 
 
-def bayesian_optimization(objective, space, n_trials=20, *, n_initial=5, n_candidates=1000,
+def bayesian_optimization(objective, space=None, n_trials=20, *, n_initial=5, n_candidates=1000,
                           kernel="matern52", xi=0.01, mode="min", seed=None):
     """Bayesian optimization: a Gaussian process of the objective picks each next trial.
 
@@ -592,6 +644,7 @@ def bayesian_optimization(objective, space, n_trials=20, *, n_initial=5, n_candi
     Args:
         objective: `objective(hparams: dict) -> float`.
         space: dict from name to a list of values, `Uniform`, `LogUniform` or `IntUniform`.
+            Defaults to `GUIDELINE_SPACE`, the notes' guidelines.
         n_trials: total number of objective evaluations, the random ones included.
         n_initial: random trials before the Gaussian process takes over.
         n_candidates: random points on which the acquisition function is maximized.
@@ -615,6 +668,7 @@ def bayesian_optimization(objective, space, n_trials=20, *, n_initial=5, n_candi
     int_at_least("n_initial", n_initial, 1)
     int_at_least("n_candidates", n_candidates, 1)
     kernel = _kernel_fn(kernel)
+    space = _space_or_guidelines(space, GUIDELINE_SPACE)
     dimensions = _dimensions(space)
     for name, dim in dimensions.items():
         if not hasattr(dim, "to_unit"):
@@ -721,7 +775,7 @@ def _resource(R, divisor):
     return R / divisor
 
 
-def hyperband(objective, space, R=27, eta=3, *, mode="min", seed=None):
+def hyperband(objective, space=None, R=27, eta=3, *, mode="min", seed=None):
     """Hyperband (Li et al., JMLR 2018, Algorithm 1): successive halving over several brackets.
 
     For each bracket s of `hyperband_brackets(R, eta)` it draws n_0 random configurations and
@@ -733,7 +787,7 @@ def hyperband(objective, space, R=27, eta=3, *, mode="min", seed=None):
     Args:
         objective: `objective(hparams: dict, resource) -> float`; `keras_objective` makes one
             whose resource is the number of epochs.
-        space: as for `random_search`.
+        space: as for `random_search` (defaults to `GUIDELINE_SPACE`, the notes' guidelines).
         R: maximum resource (epochs) per configuration.
         eta: halving rate, an integer >= 2.
         mode: "min" or "max".
@@ -752,7 +806,7 @@ def hyperband(objective, space, R=27, eta=3, *, mode="min", seed=None):
     """
     _check_mode(mode)
     schedule = hyperband_brackets(R, eta)
-    dimensions = _dimensions(space)
+    dimensions = _dimensions(_space_or_guidelines(space, GUIDELINE_SPACE))
     rng = np.random.default_rng(seed)
     trials = []
     for rungs in schedule.values():
@@ -846,8 +900,3 @@ def kfold_cross_validation(fit_and_score, x, y=None, k=5, *, shuffle=False, seed
                                           x[val], None if y is None else y[val])))
     scores = np.array(scores)
     return CrossValidationResult(scores, float(scores.mean()), float(scores.std()))
-
-
-def _is_number(value):
-    return (isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-            and math.isfinite(value))

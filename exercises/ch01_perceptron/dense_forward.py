@@ -1,12 +1,21 @@
 # %% [markdown]
 """Dense layer forward pass (5 points)
+Lecture: §1 From Perceptron to Neural Network
 
-A layer of perceptrons (a dense layer) maps a batch of inputs to outputs with
+A perceptron takes a weighted sum of its inputs plus a bias and passes it through a non-linear
+activation g. The notes write one perceptron, and a dense layer of them (a multi-output
+perceptron, every input connected to every output), for an input row X as
 
-    z = x W + b,    y = g(z)
+    y_hat = g(b + X W^T)
 
-where x has shape (batch, n_inputs), W (n_inputs, units), b (units,), and g is applied
-elementwise. The activations are
+where W holds one row of weights per output, shape (units, n_inputs), and b one bias per
+output. Here, as Keras stores the kernel of a Dense layer, you are given that matrix
+transposed: w = W^T, of shape (n_inputs, units), column i holding the weights of output i. For
+a batch x of shape (batch, n_inputs), one sample per row, the layer is then
+
+    z = x w + b,    y = g(z)            (x w + b is the notes' b + X W^T)
+
+with b of shape (units,) and g applied elementwise. The notes' activations are
 
     sigmoid:  g(z) = 1 / (1 + exp(-z))
     tanh:     g(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z))

@@ -1,8 +1,14 @@
 # %% [markdown]
 """Gaussian-process posterior and expected improvement (6 points)
+Lecture: §2.5 Hyperparameter Tuning
 
-Bayesian optimization models the validation loss f(x) of hyperparameters x (scaled to [0, 1])
-with a zero-mean Gaussian process with the RBF kernel
+The notes' Bayesian optimization models the objective (e.g. the validation error) as a
+probabilistic function of the hyperparameters and picks the next hyperparameters by maximizing
+the expected improvement. The notes do not say which model or how; beyond the notes, the
+standard choice (Rasmussen and Williams, 2006; Jones et al., 1998) is the following.
+
+The validation loss f(x) of hyperparameters x (scaled to [0, 1]) is modelled by a zero-mean
+Gaussian process with the RBF kernel
 
     k(x, x') = variance * exp( -||x - x'||^2 / (2 * length_scale^2) )
 
@@ -31,7 +37,7 @@ Implement, with numpy (and math):
 - `expected_improvement(mean, std, best, xi=0.0)`: mean and std arrays of the same shape,
   returns EI of that shape (never negative).
 
-You may not use sklearn.gaussian_process, dlcourse.training, scikit-optimize (skopt) or GPy.
+You may not use sklearn.gaussian_process, dlcourse.training, skopt (scikit-optimize) or GPy.
 """
 
 # %%

@@ -1,9 +1,11 @@
 # %% [markdown]
 """Hyperband brackets (5 points)
+Lecture: §2.5 Hyperparameter Tuning
 
-Hyperband (Li et al., JMLR 2018, Algorithm 1) tunes hyperparameters by running successive
-halving in several brackets. With a maximum resource R per configuration (e.g. epochs) and a
-halving rate eta (an integer >= 2):
+The notes' Hyperband combines random search with early stopping, so that the training budget
+goes to the promising configurations. The notes give no algorithm; beyond the notes, it is the
+one of Li et al. (JMLR 2018, Algorithm 1): successive halving run in several brackets. With a
+maximum resource R per configuration (e.g. epochs) and a halving rate eta (an integer >= 2):
 
     s_max = floor(log_eta(R)),    B = (s_max + 1) R
 

@@ -1,21 +1,23 @@
 # %% [markdown]
 """k-fold cross-validation (6 points)
+Lecture: §2.5 Hyperparameter Tuning
 
-k-fold cross-validation estimates how well a model generalizes without wasting data on a
-single validation split. The n samples are cut into k folds; each fold serves once as the
-validation set while the model is fitted on the other k - 1:
+The notes evaluate hyperparameters with k-fold cross-validation: split the training set into k
+subsets (folds), train on k - 1 of them and validate on the remaining one, each fold in turn,
+and compare configurations by the average validation error across the folds:
 
     CV = (1 / k) * sum_j score(model fitted on all folds but j, fold j)
 
-Fold sizes: the first (n mod k) folds hold floor(n / k) + 1 samples, the others floor(n / k),
-and fold j is the j-th consecutive block of the (possibly permuted) indices 0, ..., n - 1.
-This is what scikit-learn's KFold does.
+Beyond the notes, the folds are cut as scikit-learn's KFold cuts them: the first (n mod k)
+folds hold floor(n / k) + 1 samples, the others floor(n / k), and fold j is the j-th
+consecutive block of the (possibly permuted) indices 0, ..., n - 1.
 
 Implement:
 - `kfold_split(n_samples, k=5, shuffle=False, seed=None)`: a list of k pairs
   (train_indices, validation_indices), integer numpy arrays, each sorted ascending. With
   shuffle=True first permute the indices with `np.random.default_rng(seed).permutation(n_samples)`
-  and cut that permutation into blocks. Raise ValueError when k < 2 or k > n_samples.
+  and cut that permutation into blocks. Raise ValueError when k < 2 or k > n_samples; every k
+  from 2 up to n_samples is allowed (k = n_samples is leave-one-out).
 - `kfold_cross_validation(fit_and_score, x, y, k=5, shuffle=False, seed=None)`: for each fold
   call `fit_and_score(x_train, y_train, x_val, y_val)` (it returns a float) and return
   (scores, mean, std): scores a float array of shape (k,) in fold order, mean and std (numpy's

@@ -1,15 +1,21 @@
 # %% [markdown]
 """L1 and L2 regularization (5 points)
+Lecture: §2.3.1 L1 Regularization; §2.3.2 L2 Regularization
 
-Regularization adds a penalty on the weights to the data loss, L_total = L_data + Omega(W),
-where W is the list of weight arrays to regularize (e.g. the kernels of all layers):
+Regularization adds a penalty on the weights W to the data loss. The notes' two penalties,
+with strength lambda:
 
-    L1:  Omega(W) = lambda * sum over all arrays and entries of |w|
-         dOmega/dw = lambda * sign(w)          (with sign(0) = 0)
-    L2:  Omega(W) = lambda * sum over all arrays and entries of w^2
-         dOmega/dw = 2 * lambda * w
+    L1:  L = L_data + lambda ||W||_1,    ||W||_1 = sum_{i,j} |W_ij|
+    L2:  L = L_data + lambda ||W||^2,    ||W||^2 = sum_{i,j} W_ij^2  (squared Frobenius norm)
 
-A gradient-descent step on the regularized loss with both penalties (the "elastic net"),
+L1 drives many weights to exactly zero (sparse weights); L2 shrinks large weights. Here W is a
+list of weight arrays (e.g. the kernels of all layers), and the penalty sums over every entry
+of every array. Their gradients, which gradient descent adds to the data-loss gradient, are
+
+    L1:  d(lambda ||W||_1)/dw = lambda * sign(w)          (with sign(0) = 0)
+    L2:  d(lambda ||W||^2)/dw = 2 * lambda * w
+
+Beyond the notes: a gradient-descent step on the loss with both penalties (the "elastic net"),
 data-loss gradient g, learning rate eta and strengths lambda_1, lambda_2 is
 
     w <- w - eta * (g + lambda_1 * sign(w) + 2 * lambda_2 * w)

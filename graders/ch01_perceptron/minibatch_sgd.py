@@ -65,7 +65,7 @@ def _same_batches(student, reference):
         )
 
 
-@check(points=1, compare=_same_batches)
+@check(points=1, compare=_same_batches, requires=("two_epochs_linear_regression",))
 def batches_follow_the_shuffling_rule(sub):
     """the batches visit the samples in the order set by default_rng(seed).permutation."""
     n = 11
@@ -90,7 +90,7 @@ def full_batch_is_gradient_descent(sub):
     return _train(sub, 2, n=5, learning_rate=0.2, epochs=4, batch_size=100, sgd_seed=3)
 
 
-@check(points=1)
+@check(points=1, requires=("two_epochs_linear_regression", "uneven_last_batch"))
 def leaves_the_callers_params_alone(sub):
     """the caller's params dict and arrays are unchanged after training."""
     params, x, y = _regression_data(3, n=6)

@@ -23,8 +23,8 @@ def _run_steps(sub, seed, shape, steps, bias_correction, learning_rate=0.01, eps
 
 
 @check(points=1, visible=True)
-def first_step_lecture_adam(sub):
-    """one step of the lecture's Adam (no bias correction) from m = v = 0."""
+def first_step_notes_adam(sub):
+    """one step of the notes' Adam (no bias correction) from m = v = 0."""
     w = np.array([0.5, -1.0, 2.0])
     g = np.array([0.2, -3.0, 0.01])
     w_new, m_new, v_new = sub.adam_step(w, np.zeros(3), np.zeros(3), g, 1, 0.01, 0.9, 0.999, 1e-7, False)
@@ -33,7 +33,7 @@ def first_step_lecture_adam(sub):
 
 @check(points=2)
 def several_steps_without_correction(sub):
-    """six steps of the lecture's Adam on a (2, 3) matrix."""
+    """six steps of the notes' Adam on a (2, 3) matrix."""
     return _run_steps(sub, 5, (2, 3), 6, bias_correction=False)
 
 

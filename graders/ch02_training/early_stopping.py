@@ -65,10 +65,12 @@ def never_stops(sub):
 
 @check(points=1, compare=_same_epochs)
 def patience_zero(sub):
-    """patience 0 stops at the first epoch that does not improve; equal values do not improve."""
+    """patience 0 stops at the first epoch that does not improve; equal values do not improve,
+    nor does an improvement of exactly min_delta."""
     return _run(sub, {
         "first_bump": ([0.9, 0.8, 0.85, 0.5], 0, 0.0, "min"),
         "plateau": ([0.9, 0.9, 0.1], 0, 0.0, "min"),
+        "improvement_of_exactly_min_delta": ([0.5, 0.25, 0.1], 0, 0.25, "min"),
     })
 
 
@@ -84,6 +86,12 @@ def min_delta_and_noisy_curves(sub):
 
 @check(points=1, compare=_same_epochs)
 def accuracy_mode_max(sub):
-    """mode "max" on a validation accuracy, with and without min_delta."""
+    """mode "max" on a validation accuracy, with and without min_delta; a repeated accuracy and a
+    rise of exactly min_delta do not improve."""
     accuracy = [0.50, 0.62, 0.70, 0.705, 0.71, 0.69, 0.70, 0.72, 0.715]
-    return _run(sub, {"no_min_delta": (accuracy, 2, 0.0, "max"), "min_delta": (accuracy, 2, 0.02, "max")})
+    return _run(sub, {
+        "no_min_delta": (accuracy, 2, 0.0, "max"),
+        "min_delta": (accuracy, 2, 0.02, "max"),
+        "repeated_accuracy": ([0.5, 0.625, 0.625, 0.75], 0, 0.0, "max"),
+        "rise_of_exactly_min_delta": ([0.5, 0.75, 0.875], 0, 0.25, "max"),
+    })

@@ -83,7 +83,7 @@ def _single_bracket_and_errors(student, reference):
             raise AssertionError(f"{call} should raise ValueError.")
 
 
-@check(points=1, compare=_single_bracket_and_errors)
+@check(points=1, compare=_single_bracket_and_errors, requires=("paper_table",))
 def single_bracket_and_errors(sub):
     """R=1 gives one bracket [(1, 1)]; R < 1 and eta < 2 raise ValueError."""
     out = _schedule(sub, 1, 3, "R1_eta3_")

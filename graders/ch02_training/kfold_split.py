@@ -8,12 +8,12 @@ from dlcourse.grading import check
 FORBIDDEN = ("sklearn.model_selection", "dlcourse.training")
 
 
-def _folds(sub, *args, **kwargs):
+def _folds(sub, *args, prefix="", **kwargs):
     folds = sub.kfold_split(*args, **kwargs)
-    out = {"n_folds": len(folds)}
+    out = {f"{prefix}n_folds": len(folds)}
     for j, (train, val) in enumerate(folds):
-        out[f"fold{j}_train"] = np.asarray(train).astype(np.int64)
-        out[f"fold{j}_val"] = np.asarray(val).astype(np.int64)
+        out[f"{prefix}fold{j}_train"] = np.asarray(train).astype(np.int64)
+        out[f"{prefix}fold{j}_val"] = np.asarray(val).astype(np.int64)
     return out
 
 
@@ -22,15 +22,15 @@ def _show(indices):
     return text if len(text) < 70 else text[:67] + "...]"
 
 
-def _same_folds(student, reference):
-    if int(student["n_folds"]) != int(reference["n_folds"]):
-        raise AssertionError(f"kfold_split returned {int(student['n_folds'])} folds, "
-                             f"expected {int(reference['n_folds'])}.")
-    for j in range(int(reference["n_folds"])):
+def _same_folds(student, reference, prefix="", call="kfold_split"):
+    if int(student[f"{prefix}n_folds"]) != int(reference[f"{prefix}n_folds"]):
+        raise AssertionError(f"{call} returned {int(student[f'{prefix}n_folds'])} folds, "
+                             f"expected {int(reference[f'{prefix}n_folds'])}.")
+    for j in range(int(reference[f"{prefix}n_folds"])):
         for part, name in (("val", "validation"), ("train", "training")):
-            got, expected = student[f"fold{j}_{part}"], reference[f"fold{j}_{part}"]
+            got, expected = student[f"{prefix}fold{j}_{part}"], reference[f"{prefix}fold{j}_{part}"]
             if got.shape != expected.shape or not np.array_equal(got, expected):
-                raise AssertionError(f"fold {j}: the {name} indices are {_show(got)}, expected "
+                raise AssertionError(f"{call}, fold {j}: the {name} indices are {_show(got)}, expected "
                                      f"{_show(expected)} (sorted ascending).")
 
 
@@ -40,17 +40,33 @@ def five_folds_in_order(sub):
     return _folds(sub, 10, k=5)
 
 
+# The calls of the next check: uneven folds, the smallest legal k (2) and the largest (n_samples,
+# leave-one-out), each under a prefix of its own.
+_EDGE_CALLS = {"uneven_": (23, 4), "k_2_": (7, 2), "k_n_": (5, 5)}
+
+
 def _uneven_and_errors(student, reference):
-    _same_folds(student, reference)
+    for prefix, (n, k) in _EDGE_CALLS.items():
+        if student.get(prefix + "error"):
+            raise AssertionError(f"kfold_split({n}, k={k}) raised {student[prefix + 'error']}; only "
+                                 "k < 2 or k > n_samples should raise (k = 2 and k = n_samples are allowed).")
+        _same_folds(student, reference, prefix, f"kfold_split({n}, k={k})")
     for key, call in (("raised_k1", "kfold_split(5, k=1)"), ("raised_k_large", "kfold_split(3, k=4)")):
         if student[key] != 1:
             raise AssertionError(f"{call} should raise ValueError.")
 
 
 @check(points=1, compare=_uneven_and_errors)
-def uneven_folds_and_errors(sub):
-    """kfold_split(23, k=4): sizes 6, 6, 6, 5; k=1 and k > n_samples raise ValueError."""
-    out = _folds(sub, 23, k=4)
+def uneven_folds_edges_and_errors(sub):
+    """kfold_split(23, k=4) (sizes 6, 6, 6, 5), k = 2 and k = n_samples (leave-one-out);
+    k=1 and k > n_samples raise ValueError."""
+    out = {}
+    for prefix, (n, k) in _EDGE_CALLS.items():
+        try:
+            out.update(_folds(sub, n, k=k, prefix=prefix))
+        except Exception as err:  # noqa: BLE001 -- reported by the comparison
+            out[prefix + "error"] = f"{type(err).__name__}({str(err)[:100]!r})"
+            out[prefix + "n_folds"] = -1
     for key, args in (("raised_k1", (5, 1)), ("raised_k_large", (3, 4))):
         try:
             sub.kfold_split(*args)

@@ -124,12 +124,12 @@ def he_dense(sub):
     return {"w": sub.he_normal(_DENSE_HE, np.random.default_rng(11))}
 
 
-_FAN_SHAPES = ((7,), (5, 3), (3, 3, 16, 32), (2, 5, 5, 3, 8), (1, 1, 64, 128))
+_FAN_SHAPES = ((7,), (5, 3), (3, 16, 32), (3, 3, 16, 32), (2, 5, 5, 3, 8), (1, 1, 64, 128))
 
 
 @check(points=1)
 def fans_of_shapes(sub):
-    """fans of a bias, a dense kernel, 2-D, 3-D and 1x1 convolution kernels."""
+    """fans of a bias, a dense kernel, 1-D, 2-D, 3-D and 1x1 convolution kernels."""
     return {
         "fans_" + "x".join(map(str, shape)): np.array([int(v) for v in sub.fans(shape)])
         for shape in _FAN_SHAPES
@@ -161,7 +161,7 @@ def _reproducible(student, reference):
             )
 
 
-@check(points=1, compare=_reproducible)
+@check(points=1, compare=_reproducible, requires=("xavier_dense", "he_dense"))
 def draws_from_rng(sub):
     """the samplers draw from the given generator: equal seeds give equal weights."""
     results = {}

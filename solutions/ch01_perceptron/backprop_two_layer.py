@@ -1,16 +1,28 @@
 # %% [markdown]
 """Backpropagation by hand for a network with one hidden layer (7 points)
+Lecture: §1 From Perceptron to Neural Network
 
-The network has a sigmoid hidden layer and a sigmoid output layer,
-sigma(z) = 1 / (1 + exp(-z)). Forward propagation of x, shape (N, n_inputs), is
+The notes' network with one hidden layer computes, for inputs X (one sample per row),
+
+    Z = b(1) + X W(1)^T,    Y_hat = g(b(2) + g(Z) W(2)^T)
+
+and is trained by gradient descent on the cost J(W), the loss averaged over the samples,
+W <- W - eta dJ(W)/dW. The weights of the hidden layer affect the loss only through the layers
+after them; backward propagation is how their gradients are found from the loss. The notes stop
+there: the layer-by-layer derivation below is beyond the notes.
+
+Here g is the sigmoid, sigma(z) = 1 / (1 + exp(-z)), on both layers, and, as Keras stores Dense
+kernels, the weight matrices are kept transposed: W1 = W(1)^T of shape (n_inputs, H),
+W2 = W(2)^T of shape (H, K). Forward propagation of x, shape (N, n_inputs), is
 
     z1 = x W1 + b1,   a1 = sigma(z1),   z2 = a1 W2 + b2,   y_hat = sigma(z2)
 
-with parameters in a dict {"W1": (n_inputs, H), "b1": (H,), "W2": (H, K), "b2": (K,)}, so
-y_hat has shape (N, K). The loss L is averaged over all N*K entries:
+(z1 is the notes' Z), with parameters in a dict {"W1": (n_inputs, H), "b1": (H,),
+"W2": (H, K), "b2": (K,)}, so y_hat has shape (N, K). The loss L is averaged over all N*K
+entries, the notes' binary cross-entropy or squared error per entry:
 
     "binary_cross_entropy":  L = -mean( y log(y_hat) + (1 - y) log(1 - y_hat) )
-    "mean_squared_error":    L = mean( (y_hat - y)^2 )
+    "mean_squared_error":    L = mean( (y - y_hat)^2 )
 
 Implement, in numpy:
 

@@ -1,24 +1,28 @@
 # %% [markdown]
 """Mini-batch stochastic gradient descent (6 points)
+Lecture: §1 From Perceptron to Neural Network; §2.2 Optimization
 
-Gradient descent updates every parameter theta with
+The notes' gradient descent updates the parameters theta against the gradient of the loss,
+with learning rate eta,
 
-    theta <- theta - learning_rate * dL/dtheta.
+    theta <- theta - eta grad L(theta)
 
-Mini-batch SGD computes dL/dtheta on a small batch of samples instead of the whole
-training set, and takes one step per batch. Implement
+until it converges. Mini-batch SGD computes the gradient on a small subset (a mini-batch) of
+the training samples instead of all of them -- less computation per step, and some
+stochasticity -- and takes one step per batch. Implement
 
     minibatch_sgd(loss_and_gradients, params, x, y, learning_rate, epochs, batch_size, seed)
         -> (new_params, losses)
 
-where
+where `learning_rate` is eta and
 
 - `loss_and_gradients(params, x_batch, y_batch)` returns `(loss, grads)`: a float and a dict
   with one gradient array per key of `params`;
 - `params` is a dict of numpy arrays (the starting point), x has shape (N, ...) and y
   shape (N, ...).
 
-Follow this rule exactly, so that every run is reproducible and comparable:
+Beyond the notes, which do not say how the batches are drawn, follow this rule exactly, so
+that every run is reproducible and comparable:
 
     rng = np.random.default_rng(seed)        create it once, before the first epoch
     for each epoch:

@@ -1,15 +1,24 @@
 # %% [markdown]
 """Batch normalization: training and inference (5 points)
+Lecture: §2.3.3 Batch Normalization
 
-Batch normalization standardises every feature over the mini-batch and then scales and shifts
-it with learned parameters gamma and beta (one value per feature). In training mode, for a
-batch x of shape (batch, features):
+Batch normalization standardises the input x of an activation over the mini-batch, so that it
+stays in the activation's sensitive region, and then scales and shifts it with learned
+parameters gamma and beta. The notes' transform is
 
-    mu      = mean of x over the batch                  (shape (features,))
-    sigma^2 = mean of (x - mu)^2 over the batch         (the biased variance, divide by n)
+    x_hat_i = (x_i - E[x]) / sqrt(Var[x] + epsilon),     y_i = gamma x_hat_i + beta
+
+with E[x] and Var[x] the mini-batch mean and variance and epsilon a small constant. We apply it
+to every feature separately (one gamma, one beta per feature). In training mode, for a batch x
+of shape (batch, features):
+
+    mu      = mean of x over the batch                  (E[x], shape (features,))
+    sigma^2 = mean of (x - mu)^2 over the batch         (Var[x], the biased variance, divide by n)
     y       = gamma * (x - mu) / sqrt(sigma^2 + epsilon) + beta
 
-and the running statistics used at inference are updated with momentum in [0, 1):
+Beyond the notes, which describe only training: a single test example has no mini-batch, so
+running statistics are kept for inference, updated in training with momentum in [0, 1) (as
+Keras does):
 
     running_mean <- momentum * running_mean + (1 - momentum) * mu
     running_var  <- momentum * running_var  + (1 - momentum) * sigma^2

@@ -1,18 +1,23 @@
 # %% [markdown]
 """Xavier and He initialization (8 points)
+Lecture: §2.1 Initialization
 
-The variance of the initial weights decides whether activations and gradients keep their
-scale from layer to layer. For a weight tensor with fan_in inputs and fan_out outputs per unit:
+Proper initialization avoids vanishing or exploding gradients: the variance of the initial
+weights decides whether activations and gradients keep their scale from layer to layer. The
+notes' two initializations, with fan_in and fan_out the numbers of input and output
+connections:
 
-    Xavier (Glorot) uniform:  w ~ Uniform(-limit, limit),  limit = sqrt(6 / (fan_in + fan_out))
-                              so that Var(w) = limit^2 / 3 = 2 / (fan_in + fan_out)
-    He normal:                w ~ Normal(0, sigma^2),       sigma = sqrt(2 / fan_in)
+    Xavier:  W ~ U(-sqrt(6 / (fan_in + fan_out)), sqrt(6 / (fan_in + fan_out)))
+             so that Var(W) = limit^2 / 3 = 2 / (fan_in + fan_out), limit = sqrt(6 / (fan_in + fan_out))
+    He:      W ~ N(0, 2 / fan_in)          (for ReLU networks; the variance is 2 / fan_in,
+                                            the standard deviation sigma = sqrt(2 / fan_in))
 
-The fans of a weight tensor of shape `shape` are
+The fans of a weight tensor of shape `shape` are (the convolution case is beyond the notes, as
+Keras counts it):
 
     shape (n,)                     fan_in = fan_out = n             (a bias vector)
     shape (n_in, n_out)            fan_in = n_in,  fan_out = n_out  (a dense kernel)
-    shape (k_1, ..., k_d, c_in, c_out)                               (a convolution kernel)
+    shape (k_1, ..., k_d, c_in, c_out)                               (a convolution kernel, d >= 1)
         receptive_field = k_1 * ... * k_d
         fan_in = receptive_field * c_in,  fan_out = receptive_field * c_out
 

@@ -37,29 +37,6 @@ def _gradients(sub, params, x, y, loss):
     return {f"d{name}": np.asarray(grads[name], dtype=float) for name in _NAMES}
 
 
-def _loss(params, x, y, loss):
-    # The grader's own forward pass: finite differences must not trust the submission's.
-    a1 = 1.0 / (1.0 + np.exp(-(x @ params["W1"] + params["b1"])))
-    y_hat = 1.0 / (1.0 + np.exp(-(a1 @ params["W2"] + params["b2"])))
-    if loss == "binary_cross_entropy":
-        return -np.mean(y * np.log(y_hat) + (1.0 - y) * np.log(1.0 - y_hat))
-    return np.mean((y_hat - y) ** 2)
-
-
-def _finite_differences(params, x, y, loss, h=1e-5):
-    numeric = {}
-    for name in _NAMES:
-        grad = np.zeros_like(params[name])
-        for index in np.ndindex(params[name].shape):
-            shifted = {key: value.copy() for key, value in params.items()}
-            shifted[name][index] += h
-            up = _loss(shifted, x, y, loss)
-            shifted[name][index] -= 2 * h
-            grad[index] = (up - _loss(shifted, x, y, loss)) / (2 * h)
-        numeric[f"numeric_d{name}"] = grad
-    return numeric
-
-
 @check(points=1, visible=True)
 def forward_output(sub):
     """y_hat of a 2-3-1 network on a batch of 4."""
@@ -73,27 +50,3 @@ def gradients_binary_cross_entropy(sub):
     """dL/dW1, dL/db1, dL/dW2, dL/db2 of a 2-3-1 network with binary cross-entropy."""
     params, x, y = _case(0)
     return _gradients(sub, params, x, y, "binary_cross_entropy")
-
-
-def _agree_with_finite_differences(student, reference):
-    wrong = []
-    for name in _NAMES:
-        got, numeric = student.get(f"d{name}"), student[f"numeric_d{name}"]
-        if got is None or got.shape != numeric.shape:
-            shape = None if got is None else got.shape
-            wrong.append(f"d{name} has shape {shape}, expected {numeric.shape}")
-            continue
-        error = np.max(np.abs(got - numeric) / np.maximum(1e-4, np.abs(got) + np.abs(numeric)))
-        if error > 1e-5:
-            wrong.append(f"d{name} (relative error {error:.1e} against finite differences)")
-    if wrong:
-        raise AssertionError(
-            "Your gradients disagree with central finite differences of the loss: "
-            + "; ".join(wrong) + "."
-        )
-
-
-
-
-
-

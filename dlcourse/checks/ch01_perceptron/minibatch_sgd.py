@@ -38,31 +38,3 @@ def _train(sub, seed, n, learning_rate, epochs, batch_size, sgd_seed):
 def two_epochs_linear_regression(sub):
     """linear regression, 8 samples, batches of 4, 2 epochs: parameters and batch losses."""
     return _train(sub, 0, n=8, learning_rate=0.1, epochs=2, batch_size=4, sgd_seed=0)
-
-
-
-
-def _same_batches(student, reference):
-    if student["visited"].shape != reference["visited"].shape:
-        raise AssertionError(
-            f"loss_and_gradients saw {student['visited'].size} samples in "
-            f"{student['batch_sizes'].size} calls, expected {reference['visited'].size} samples "
-            f"in {reference['batch_sizes'].size} calls (once per batch, epochs * ceil(N / B))."
-        )
-    if not np.array_equal(student["batch_sizes"], reference["batch_sizes"]):
-        raise AssertionError(
-            f"batch sizes were {student['batch_sizes'].tolist()}, expected "
-            f"{reference['batch_sizes'].tolist()}."
-        )
-    if not np.array_equal(student["visited"], reference["visited"]):
-        raise AssertionError(
-            "the samples in your batches come in a different order than specified: create "
-            "rng = np.random.default_rng(seed) once, call rng.permutation(N) at the start of "
-            "every epoch, and slice consecutive batches from that order."
-        )
-
-
-
-
-
-

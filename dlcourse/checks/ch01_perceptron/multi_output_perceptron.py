@@ -28,31 +28,3 @@ def _layer_output(sub, seed, batch, n_in, units, activation):
 def sigmoid_three_outputs(sub):
     """3 sigmoid perceptrons on a batch of 4 with given W and b."""
     return {"y": _layer_output(sub, 0, batch=4, n_in=2, units=3, activation="sigmoid")}
-
-
-
-
-
-
-
-
-def _all_raised(student, reference):
-    wrong = [name for name in ("units_zero", "units_float", "unknown_activation")
-             if student[name] != 1]
-    if wrong:
-        raise AssertionError(
-            "MultiOutputPerceptron(...) should raise ValueError for these bad arguments: "
-            + ", ".join(wrong) + " (units=0, units=2.5, activation='softmax')."
-        )
-    if "valid_error" in student:
-        raise AssertionError(f"MultiOutputPerceptron(3, activation='relu') raised {student['valid_error']} "
-                             "-- only bad arguments should raise.")
-    got, expected = np.asarray(student["y_valid"], dtype=float), reference["y_valid"]
-    if got.shape != expected.shape:
-        raise AssertionError(f"MultiOutputPerceptron(3, activation='relu') on a batch of 4 returned shape "
-                             f"{got.shape}, expected {expected.shape}.")
-    if not np.allclose(got, expected, rtol=1e-4, atol=1e-5):
-        raise AssertionError("MultiOutputPerceptron(3, activation='relu') with given W and b returned wrong "
-                             f"values (largest difference {np.max(np.abs(got - expected)):.3g}).")
-
-

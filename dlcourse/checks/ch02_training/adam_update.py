@@ -9,39 +9,10 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
 
-def _run_steps(sub, seed, shape, steps, bias_correction, learning_rate=0.01, epsilon=1e-7,
-               scale=1.0):
-    rng = np.random.default_rng(seed)
-    w = rng.normal(size=shape)
-    m, v = np.zeros(shape), np.zeros(shape)
-    history = {"w": [], "m": [], "v": []}
-    for t in range(1, steps + 1):
-        g = rng.normal(size=shape) * scale
-        w, m, v = sub.adam_step(w, m, v, g, t, learning_rate, 0.9, 0.999, epsilon, bias_correction)
-        for key, value in zip("wmv", (w, m, v)):
-            history[key].append(np.asarray(value, dtype=float))
-    return {f"{key}_after_each_step": np.stack(values) for key, values in history.items()}
-
-
 @check(points=1, visible=True)
-def first_step_lecture_adam(sub):
-    """one step of the lecture's Adam (no bias correction) from m = v = 0."""
+def first_step_notes_adam(sub):
+    """one step of the notes' Adam (no bias correction) from m = v = 0."""
     w = np.array([0.5, -1.0, 2.0])
     g = np.array([0.2, -3.0, 0.01])
     w_new, m_new, v_new = sub.adam_step(w, np.zeros(3), np.zeros(3), g, 1, 0.01, 0.9, 0.999, 1e-7, False)
     return {"w": w_new, "m": m_new, "v": v_new}
-
-
-
-
-
-
-
-
-def _quadratic(seed, dim):
-    rng = np.random.default_rng(seed)
-    scales = np.array([10.0, 1.0, 0.1])[:dim]  # badly scaled: Adam's per-weight steps help
-    c = rng.normal(size=dim)
-    return (lambda w: scales * (np.asarray(w, dtype=float) - c)), rng.normal(size=dim)
-
-

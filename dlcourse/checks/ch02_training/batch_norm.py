@@ -34,28 +34,3 @@ def training_forward(sub):
     gamma, beta, mean, var = _parameters(rng, 3)
     x = _batch(rng, (8, 3))
     return _outputs("", sub.batch_norm_forward(x, gamma, beta, mean, var, True, 0.9, 1e-3))
-
-
-
-
-def _inference_ok(student, reference):
-    if student.get("inputs_unchanged", 0) != 1:
-        raise AssertionError(
-            "batch_norm_forward changed the arrays it was given (x, gamma, beta or the running "
-            "statistics): return new arrays instead of updating them in place."
-        )
-    for key in ("y", "running_mean", "running_var"):
-        got, expected = student.get(key), reference[key]
-        if got is None or np.shape(got) != expected.shape:
-            raise AssertionError(f"in inference mode `{key}` has shape {np.shape(got)}, expected {expected.shape}.")
-        if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
-            if key == "y":
-                raise AssertionError(
-                    "in inference mode y must use the running statistics, "
-                    "y = gamma (x - running_mean) / sqrt(running_var + epsilon) + beta."
-                )
-            raise AssertionError(f"in inference mode the running statistics must stay unchanged; `{key}` changed.")
-
-
-
-

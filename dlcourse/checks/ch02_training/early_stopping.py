@@ -9,17 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
 
-def _noisy_curves(seed, count=6, epochs=40):
-    rng = np.random.default_rng(seed)
-    t = np.arange(epochs)
-    curves = []
-    for _ in range(count):
-        # validation loss: falls, then overfits upwards, with noise
-        curve = np.exp(-t / rng.uniform(3, 10)) + rng.uniform(0.001, 0.01) * t + rng.normal(0, 0.02, epochs)
-        curves.append([round(float(v), 6) for v in curve])
-    return curves
-
-
 def _run(sub, cases):
     """cases: {name: (history, patience, min_delta, mode)}. The settings travel with the
     results, so that the feedback can name the case that failed."""
@@ -53,11 +42,3 @@ def _same_epochs(student, reference):
 def simple_history(sub):
     """patience 2 on a short loss history that stalls after epoch 2."""
     return _run(sub, {"simple": ([1.0, 0.8, 0.7, 0.72, 0.71, 0.75, 0.6], 2, 0.0, "min")})
-
-
-
-
-
-
-
-

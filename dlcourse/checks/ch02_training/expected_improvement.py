@@ -37,8 +37,6 @@ def posterior_1d(sub):
     return {"mean": mean, "variance": var}
 
 
-
-
 def _same_ei(student, reference):
     """Compare EI values, with a hint for the two usual slips."""
     got, expected = np.asarray(student["ei"], float), reference["ei"]
@@ -60,7 +58,3 @@ def ei_values(sub):
     mean = np.array([0.0, 0.2, 0.5, -1.0, 1.0])
     std = np.array([1.0, 0.5, 0.1, 0.3, 2.0])
     return {"ei": sub.expected_improvement(mean, std, 0.2)}
-
-
-
-

@@ -55,20 +55,3 @@ def _same_schedule(student, reference):
 def paper_table(sub):
     """R=81, eta=3 reproduces Table 1 of Li et al. (2018)."""
     return _schedule(sub, 81, 3)
-
-
-
-
-
-
-
-
-def _single_bracket_and_errors(student, reference):
-    _same_schedule({k: v for k, v in student.items() if not k.startswith("raised")},
-                   {k: v for k, v in reference.items() if not k.startswith("raised")})
-    for key, call in (("raised_R", "hyperband_brackets(0.5, 3)"),
-                      ("raised_eta", "hyperband_brackets(81, 1)")):
-        if student[key] != 1:
-            raise AssertionError(f"{call} should raise ValueError.")
-
-

@@ -33,9 +33,3 @@ def l2_one_matrix(sub):
         "l2_penalty": float(sub.l2_penalty(weights, 0.01)),
         **_gradients("l2_gradient", sub.l2_gradient(weights, 0.01), 1),
     }
-
-
-
-
-
-
