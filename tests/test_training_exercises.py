@@ -1,6 +1,6 @@
 """Chapter 2 exercises: each solution agrees with its library twin (and through it with the
-Keras oracle of the library's tests), and each grader gives the solution full marks and the
-released stub none. Stated points and FORBIDDEN are checked course-wide in test_release."""
+Keras oracle of the library's tests). Full marks for the solutions and none for the stubs are
+checked course-wide in test_grade_cli, stated points and FORBIDDEN in test_release."""
 
 import pathlib
 
@@ -8,9 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from dlcourse.grading.checks import checks_of, compare_results
-from dlcourse.grading.probe import load_module, load_namespace, run_probe
-from dlcourse.grading.release import stub_source
+from dlcourse.grading.probe import load_module
 from dlcourse.training import (
     L1,
     L2,
@@ -25,7 +23,6 @@ from dlcourse.training import (
 )
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-EXERCISES = sorted(path.stem for path in (ROOT / "graders" / "ch02_training").glob("*.py"))
 
 
 def _solution(name):
@@ -214,35 +211,3 @@ def test_early_stopping_agrees_with_library_callback(seed, patience, min_delta, 
             last = epoch
             break
     assert tuple(sol.early_stopping(history, patience, min_delta, mode)) == (last, callback.best_epoch)
-
-
-# --- each grader: full marks for the solution, zero for its stub ----------------------------
-
-
-def _score(name, module):
-    path = ROOT / "graders" / "ch02_training" / f"{name}.py"
-    reference = _solution(name)
-    earned = 0.0
-    feedback = []
-    for chk in checks_of(load_namespace(path.read_text(), str(path))):
-        expected = run_probe(chk, reference)
-        try:
-            got = run_probe(chk, module)
-        except NotImplementedError:
-            continue
-        fraction, message = compare_results(chk, got, expected)
-        earned += fraction * chk.points
-        feedback.append(message)
-    return earned, feedback
-
-
-@pytest.mark.parametrize("name", EXERCISES)
-def test_grader_gives_solution_full_marks_and_stub_zero(name, tmp_path):
-    keras.utils.set_random_seed(0)
-    path = ROOT / "graders" / "ch02_training" / f"{name}.py"
-    total = sum(chk.points for chk in checks_of(load_namespace(path.read_text(), str(path))))
-    earned, feedback = _score(name, _solution(name))
-    assert earned == total, feedback
-    stub = tmp_path / f"{name}.py"
-    stub.write_text(stub_source((ROOT / "solutions" / "ch02_training" / f"{name}.py").read_text()))
-    assert _score(name, load_module(str(stub), f"ch02_stub_{name}"))[0] == 0.0
