@@ -1,12 +1,15 @@
-"""Augmentation layers: identity at inference; in training, statistical properties (flip about
-half the images, crop windows are shifts of the zero-padded image with offsets spread over
-their range), seeded reproducibility, serialization, and use inside model.fit."""
+"""Augmentation layers: identity (RandomCrop: the central window, as tf.image crops it) at
+inference; in training, statistical properties (flip about half the images, crop windows are
+windows of the image -- or shifts of the zero-padded image -- with offsets spread uniformly over
+their range, drawn per image), seeded reproducibility, serialization, and use inside model.fit."""
 
 import keras
 import numpy as np
 import pytest
 
-from dlcourse.cnn import RandomHorizontalFlip, RandomPaddedCrop
+import tensorflow as tf
+
+from dlcourse.cnn import RandomCrop, RandomHorizontalFlip, RandomPaddedCrop
 
 
 def _numpy(x):
@@ -73,9 +76,34 @@ def test_crop_is_a_shifted_window_of_the_padded_image():
     assert len({tuple(o) for o in offsets}) == (2 * padding + 1) ** 2
 
 
+@pytest.mark.parametrize("size", [(4, 5), (3, 3), (6, 7), (1, 7)])
+def test_random_crop_is_the_central_crop_of_tf_image_at_inference(size):
+    x = _images(6, (3, 6, 7, 2))
+    expected = tf.image.resize_with_crop_or_pad(x, *size).numpy()
+    layer = RandomCrop(*size, seed=0)
+    np.testing.assert_array_equal(_numpy(layer(x)), expected)
+    assert layer.compute_output_shape(x.shape) == expected.shape
+
+
+def test_random_crop_windows_are_uniform_over_the_legal_offsets_per_image():
+    x = _images(7, (400, 6, 7, 2))
+    size = (4, 4)
+    y = _numpy(RandomCrop(*size, seed=8)(x, training=True))
+    assert y.shape == (400, 4, 4, 2)
+    offsets = np.array([_window_offset(image, window) for image, window in zip(x, y)])
+    assert offsets.ndim == 2, "every crop must be a window of its own image"
+    for window, image, (top, left) in zip(y[:20], x, offsets):  # the oracle on the found offsets
+        np.testing.assert_array_equal(window, tf.image.crop_to_bounding_box(image, top, left, *size).numpy())
+    for axis, positions in ((0, 3), (1, 4)):
+        shares = np.bincount(offsets[:, axis], minlength=positions) / len(x)
+        assert np.all(np.abs(shares - 1 / positions) < 5 * np.sqrt((1 / positions) * (1 - 1 / positions) / len(x)))
+    assert len({tuple(o) for o in offsets}) == 12  # drawn per image and independently
+
+
 def test_seeded_layers_reproduce_and_draw_fresh_each_call():
     x = _images(4, (20, 6, 6, 1))
-    for make in (lambda: RandomPaddedCrop(1, seed=7), lambda: RandomHorizontalFlip(seed=7)):
+    for make in (lambda: RandomPaddedCrop(1, seed=7), lambda: RandomHorizontalFlip(seed=7),
+                 lambda: RandomCrop(4, 5, seed=7)):
         a, b = make(), make()
         first, again = _numpy(a(x, training=True)), _numpy(b(x, training=True))
         np.testing.assert_array_equal(first, again)
@@ -83,7 +111,7 @@ def test_seeded_layers_reproduce_and_draw_fresh_each_call():
 
 
 def test_validation_and_config_round_trip():
-    for layer in (RandomPaddedCrop(3, seed=1, name="crop"), RandomHorizontalFlip(0.3, seed=2)):
+    for layer in (RandomPaddedCrop(3, seed=1, name="crop"), RandomHorizontalFlip(0.3, seed=2), RandomCrop(4, 2, seed=3)):
         config = layer.get_config()
         assert type(layer).from_config(config).get_config() == config
     with pytest.raises(ValueError, match="padding must be a non-negative integer"):
@@ -92,6 +120,10 @@ def test_validation_and_config_round_trip():
         RandomHorizontalFlip(1.5)
     with pytest.raises(ValueError, match="seed must be an integer"):
         RandomHorizontalFlip(seed="a")
+    with pytest.raises(ValueError, match="width must be a positive integer"):
+        RandomCrop(3, 0)
+    with pytest.raises(ValueError, match="cannot cut its window from images of size 6 x 6"):
+        RandomCrop(7, 3)(np.zeros((1, 6, 6, 1), "float32"))
 
 
 def test_augmentation_in_a_model_fits_saves_and_loads(tmp_path):
@@ -100,6 +132,7 @@ def test_augmentation_in_a_model_fits_saves_and_loads(tmp_path):
         keras.Input((6, 6, 1)),
         RandomPaddedCrop(1, seed=1),
         RandomHorizontalFlip(seed=2),
+        RandomCrop(5, 4, seed=3),
         keras.layers.Flatten(),
         keras.layers.Dense(2),
     ])
@@ -109,4 +142,5 @@ def test_augmentation_in_a_model_fits_saves_and_loads(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
     assert type(loaded.layers[0]) is RandomPaddedCrop and loaded.layers[0].padding == 1
+    assert type(loaded.layers[2]) is RandomCrop and (loaded.layers[2].height, loaded.layers[2].width) == (5, 4)
     np.testing.assert_allclose(_numpy(loaded(x)), _numpy(model(x)), rtol=1e-6, atol=1e-6)

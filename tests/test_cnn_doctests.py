@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["convolution", "pooling", "separable", "residual", "augmentation", "classifiers", "models", "plots"]
+MODULES = ["convolution", "pooling", "separable", "inception", "residual", "augmentation", "classifiers", "models",
+           "transfer", "plots"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,6 +1,8 @@
 """Chapter 4 (CNN part) exercises: each solution agrees with its library twin in dlcourse.cnn
-(whose own tests tie it to the Keras oracles), and each grader gives the solution full marks and
-the released stub none. Stated points and FORBIDDEN are checked course-wide in test_release."""
+(whose own tests tie it to the Keras oracles) and, for the newer ones, with an oracle directly:
+tf.image for the crops and flips, keras.layers.Conv2D and TensorFlow's FLOP profiler for the
+1x1-reduction costs. Full marks for the solutions, none for the stubs, stated points and
+FORBIDDEN are checked course-wide in test_release."""
 
 import pathlib
 
@@ -14,7 +16,8 @@ from dlcourse.grading.probe import load_module
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXERCISES = ["conv2d_naive", "conv2d_im2col", "pooling", "separable_convolution", "svm_hinge_loss",
-             "softmax_classifier", "residual_block", "conv2d_backward"]
+             "softmax_classifier", "residual_block", "conv2d_backward", "random_crop_flip", "inception_reduction",
+             "transfer_learning"]
 
 
 def _solution(name):
@@ -131,15 +134,17 @@ def test_softmax_classifier_agrees_with_library(reg, scale):
     np.testing.assert_array_equal(sol.predict(W, X), np.argmax(X @ W, axis=1))
 
 
-@pytest.mark.parametrize("c_in, filters, strides", [(4, 4, 1), (3, 5, 1), (4, 6, 2)])
-def test_residual_block_agrees_with_library(c_in, filters, strides):
+@pytest.mark.parametrize("c_in, filters, strides, post_activation", [
+    (4, 4, 1, False), (3, 5, 1, False), (4, 6, 2, False), (1, 1, 1, False), (4, 4, 1, True), (4, 6, 2, True),
+])
+def test_residual_block_agrees_with_library(c_in, filters, strides, post_activation):
     sol = _solution("residual_block")
     keras.utils.set_random_seed(0)
     x, = _normal(c_in + filters, (3, 7, 7, c_in))
     x = x.astype("float32")
-    ours = sol.ResidualBlock(filters, strides=strides)
+    ours = sol.ResidualBlock(filters, strides=strides, post_activation=post_activation)
     ours.build(x.shape)
-    library = cnn.ResidualBlock(filters, strides=strides)
+    library = cnn.ResidualBlock(filters, strides=strides, post_activation=post_activation)
     library.build(x.shape)
     names = ("conv1", "bn1", "conv2", "bn2", "shortcut_conv", "shortcut_bn")
     assert [getattr(ours, n) is None for n in names] == [getattr(library, n) is None for n in names]
@@ -153,3 +158,184 @@ def test_residual_block_agrees_with_library(c_in, filters, strides):
     for training in (True, False):  # the training call moves both blocks' statistics alike
         np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x, training=training)),
                                    keras.ops.convert_to_numpy(library(x, training=training)), rtol=1e-4, atol=1e-4)
+
+
+def test_residual_block_default_is_the_notes_form():
+    """Without post_activation the block is y = F(x) + x: a zero residual passes x, negatives included."""
+    sol = _solution("residual_block")
+    x, = _normal(3, (2, 5, 5, 3))
+    x = x.astype("float32")
+    block = sol.ResidualBlock(3)
+    block.build(x.shape)
+    for norm in (block.bn1, block.bn2):
+        norm.set_weights([np.zeros(3), np.zeros(3), np.zeros(3), np.ones(3)])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(block(x, training=False)), x, rtol=1e-6)
+    with pytest.raises(ValueError):
+        sol.ResidualBlock(0)
+
+
+# --- random_crop_flip: against tf.image on the drawn parameters, and the library's RandomCrop -----
+
+
+def test_random_crop_is_tf_image_crop_to_bounding_box_at_the_drawn_offset():
+    sol = _solution("random_crop_flip")
+    image, = _normal(0, (9, 11, 3))
+    rng = np.random.default_rng(1)
+    for size in ((5, 7), (9, 11), (1, 4), (6, 1)):
+        crop, (top, left) = sol.random_crop(image, size, rng)
+        expected = tf.image.crop_to_bounding_box(image, top, left, *size).numpy()
+        np.testing.assert_array_equal(crop, expected)
+    with pytest.raises(ValueError):
+        sol.random_crop(image, (10, 3), rng)
+
+
+def test_random_flip_is_tf_image_flip_left_right_when_flipped():
+    sol = _solution("random_crop_flip")
+    image, = _normal(2, (4, 6, 2))
+    rng = np.random.default_rng(3)
+    flags = []
+    for _ in range(400):
+        out, flipped = sol.random_flip(image, rng)
+        expected = tf.image.flip_left_right(image).numpy() if flipped else image
+        np.testing.assert_array_equal(out, expected)
+        flags.append(flipped)
+    assert abs(np.mean(flags) - 0.5) < 5 * np.sqrt(0.25 / 400)
+
+
+def test_random_crop_offsets_are_uniform_chi_square():
+    scipy_stats = pytest.importorskip("scipy.stats")
+    sol = _solution("random_crop_flip")
+    image = np.zeros((6, 9, 1))
+    rng = np.random.default_rng(4)
+    offsets = np.array([sol.random_crop(image, (3, 5), rng)[1] for _ in range(4000)])
+    counts = np.zeros((4, 5))
+    np.add.at(counts, (offsets[:, 0], offsets[:, 1]), 1)
+    assert counts.min() > 0
+    assert scipy_stats.chisquare(counts.ravel()).pvalue > 1e-3
+
+
+def test_augment_test_time_is_the_central_crop_of_tf_image():
+    """training=False: tf.image.resize_with_crop_or_pad crops centrally, offsets (H - h) // 2, as the
+    library's RandomCrop does at inference."""
+    sol = _solution("random_crop_flip")
+    images, = _normal(5, (4, 9, 8, 2))
+    for size in ((4, 5), (6, 3), (9, 8)):
+        expected = tf.image.resize_with_crop_or_pad(images, *size).numpy()
+        np.testing.assert_array_equal(sol.augment(images, size, np.random.default_rng(6), training=False), expected)
+        library = keras.ops.convert_to_numpy(cnn.RandomCrop(*size)(images.astype("float32")))
+        np.testing.assert_allclose(library, expected, rtol=1e-6)
+
+
+def test_augment_and_library_random_crop_place_windows_alike():
+    """In training both draw every legal offset of their own image; the shares agree within sampling error."""
+    sol = _solution("random_crop_flip")
+    n, size = 600, (5, 6)
+    images = np.random.default_rng(7).permutation(n * 7 * 8).reshape(n, 7, 8, 1).astype("float32")
+
+    def offsets(batch):
+        found = []
+        for image, window in zip(images, batch):
+            for top in range(3):
+                for left in range(3):
+                    patch = image[top : top + 5, left : left + 6]
+                    if np.array_equal(window, patch) or np.array_equal(window, patch[:, ::-1]):
+                        found.append(3 * top + left)
+        assert len(found) == n, "every output is a window of its own image"
+        return np.bincount(found, minlength=9) / n
+
+    ours = offsets(sol.augment(images, size, np.random.default_rng(8), training=True))
+    library = offsets(keras.ops.convert_to_numpy(cnn.RandomCrop(*size, seed=9)(images, training=True)))
+    for shares in (ours, library):
+        assert np.all(np.abs(shares - 1 / 9) < 5 * np.sqrt((1 / 9) * (8 / 9) / n))
+
+
+# --- inception_reduction: keras count_params, Conv2D on shared weights, TensorFlow's FLOP profiler --
+
+
+def _tf_flops(function, shape):
+    """TensorFlow's profiler's float-operation count of `function` on one input of `shape`."""
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    concrete = tf.function(function).get_concrete_function(tf.TensorSpec(shape, tf.float32))
+    graph = convert_variables_to_constants_v2(concrete).graph
+    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
+    options["output"] = "none"
+    return tf.compat.v1.profiler.profile(graph=graph, run_meta=tf.compat.v1.RunMetadata(), cmd="op",
+                                         options=options).total_float_ops
+
+
+_COSTS = [  # height, width, k, c_in, c_reduce, c_out, use_bias
+    (28, 28, 5, 192, 16, 32, True), (28, 28, 3, 192, 96, 128, True), (5, 9, 3, 7, 4, 11, False), (6, 4, 1, 3, 1, 2, True),
+]
+
+
+@pytest.mark.parametrize("height, width, k, c_in, c_reduce, c_out, use_bias", _COSTS)
+def test_inception_costs_agree_with_keras_and_tensorflow(height, width, k, c_in, c_reduce, c_out, use_bias):
+    sol = _solution("inception_reduction")
+    direct = keras.Sequential([keras.Input((height, width, c_in)),
+                               keras.layers.Conv2D(c_out, k, padding="same", use_bias=use_bias)])
+    reduced = keras.Sequential([keras.Input((height, width, c_in)),
+                                keras.layers.Conv2D(c_reduce, 1, use_bias=use_bias),
+                                keras.layers.Conv2D(c_out, k, padding="same", use_bias=use_bias)])
+    parameters, multiply_adds = sol.conv_cost(height, width, k, c_in, c_out, use_bias)
+    reduced_parameters, reduced_multiply_adds = sol.reduced_conv_cost(height, width, k, c_in, c_reduce, c_out,
+                                                                      use_bias)
+    assert (parameters, reduced_parameters) == (direct.count_params(), reduced.count_params())
+    # the multiply-adds against the formula H W k^2 C_in C_out written out here, and against
+    # TensorFlow's profiler, which counts a multiply-add as two float operations
+    assert multiply_adds == height * width * k**2 * c_in * c_out
+    assert reduced_multiply_adds == height * width * (c_in * c_reduce + k**2 * c_reduce * c_out)
+    kernel = tf.random.normal((k, k, c_in, c_out))
+    kernels = tf.random.normal((1, 1, c_in, c_reduce)), tf.random.normal((k, k, c_reduce, c_out))
+    shape = (1, height, width, c_in)
+    assert _tf_flops(lambda x: tf.nn.conv2d(x, kernel, 1, "SAME"), shape) == 2 * multiply_adds
+    assert _tf_flops(lambda x: tf.nn.conv2d(tf.nn.conv2d(x, kernels[0], 1, "SAME"), kernels[1], 1, "SAME"),
+                     shape) == 2 * reduced_multiply_adds
+    assert (parameters, multiply_adds) == cnn.conv2d_cost((height, width), k, c_in, c_out, None, use_bias)
+    assert (reduced_parameters, reduced_multiply_adds) == cnn.conv2d_cost((height, width), k, c_in, c_out,
+                                                                          c_reduce, use_bias)
+
+
+def test_pointwise_conv_is_keras_conv2d_1x1_on_shared_weights():
+    sol = _solution("inception_reduction")
+    x, w, b = _normal(11, (2, 5, 4, 6), (6, 3), (3,))
+    layer = keras.layers.Conv2D(3, 1)
+    layer.build(x.shape)
+    layer.set_weights([w[None, None].astype("float32"), b.astype("float32")])
+    expected = keras.ops.convert_to_numpy(layer(x.astype("float32")))
+    np.testing.assert_allclose(sol.pointwise_conv(x, w, b), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(sol.pointwise_conv(x, w, b), cnn.pointwise_conv2d(x, w, b), rtol=1e-12)
+    # the notes' formula at one pixel: y_{i,j,k} = sum_c x_{i,j,c} w_{c,k} + b_k
+    i, j = 3, 1
+    np.testing.assert_allclose(sol.pointwise_conv(x, w, None)[0, i, j], [sum(x[0, i, j, c] * w[c, k] for c in range(6))
+                                                                        for k in range(3)], rtol=1e-12)
+
+
+# --- transfer_learning: against the library's transfer model -----------------------------------
+
+
+def _pretrained_base(seed):
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu"),
+                             keras.layers.BatchNormalization(), keras.layers.GlobalAveragePooling2D(),
+                             keras.layers.Dense(5)])
+
+
+def test_transfer_learning_agrees_with_library():
+    sol = _solution("transfer_learning")
+    rng = np.random.default_rng(12)
+    x, y = rng.normal(size=(40, 3)), rng.integers(0, 10, 40)
+    for classes in ([3, 1], [9, 0, 4], [5]):
+        for got, expected in zip(sol.select_classes(x, y, classes), cnn.select_classes(x, y, classes)):
+            np.testing.assert_array_equal(got, expected)
+    base = _pretrained_base(13)
+    images = rng.uniform(size=(6, 8, 8, 1)).astype("float32")
+    ours, library = sol.transfer_model(base, 3, seed=0), cnn.transfer_model(base, 3, seed=0)
+    for model in (ours, library):
+        assert len(model.trainable_weights) == 2 and model.layers[-1].units == 3
+    assert ours.count_params() == library.count_params()
+    ours.layers[-1].set_weights(library.layers[-1].get_weights())
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(images)), keras.ops.convert_to_numpy(library(images)),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(sol.feature_extractor(base)(images)),
+                               keras.ops.convert_to_numpy(cnn.feature_extractor(base)(images)), rtol=1e-6)

@@ -1,6 +1,7 @@
-"""Pooling, depthwise-separable convolution and the residual block against their Keras built-ins
-on shared weights (and tf.GradientTape for the max-pooling gradient); parameter counts against
-count_params(); config and save/load round-trips."""
+"""Pooling, depthwise-separable convolution, the Inception module and the residual block against
+their Keras built-ins on shared weights (and tf.GradientTape for the max-pooling gradient);
+parameter counts against count_params(), multiply-adds against TensorFlow's FLOP profiler;
+config and save/load round-trips."""
 
 import keras
 import numpy as np
@@ -11,11 +12,15 @@ from dlcourse.cnn import (
     Conv2D,
     DepthwiseConv2D,
     GlobalAveragePooling2D,
+    InceptionModule,
     MaxPooling2D,
     ResidualBlock,
     SeparableConv2D,
+    conv2d_cost,
+    conv2d_multiply_adds,
     conv2d_param_count,
     depthwise_conv2d,
+    pointwise_conv2d,
     global_average_pool2d,
     max_pool2d,
     max_pool2d_backward,
@@ -146,6 +151,114 @@ def test_separable_config_round_trip():
         DepthwiseConv2D(3, depth_multiplier=0)
 
 
+# --- 1x1 convolutions and the Inception module --------------------------------------------------
+
+
+def test_pointwise_conv2d_is_keras_conv2d_1x1():
+    x = _images(10, (2, 5, 4, 6))
+    rng = np.random.default_rng(11)
+    kernel, bias = rng.normal(size=(1, 1, 6, 3)).astype("float32"), rng.normal(size=3).astype("float32")
+    layer = keras.layers.Conv2D(3, 1)
+    layer.build(x.shape)
+    layer.set_weights([kernel, bias])
+    expected = _numpy(layer(x))
+    np.testing.assert_allclose(pointwise_conv2d(x, kernel, bias), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(pointwise_conv2d(x, kernel[0, 0], bias), expected, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="kernel"):
+        pointwise_conv2d(x, kernel[0, 0, :5])
+
+
+def _tf_flops(function, shape):
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    concrete = tf.function(function).get_concrete_function(tf.TensorSpec(shape, tf.float32))
+    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
+    options["output"] = "none"
+    return tf.compat.v1.profiler.profile(graph=convert_variables_to_constants_v2(concrete).graph,
+                                         run_meta=tf.compat.v1.RunMetadata(), cmd="op", options=options).total_float_ops
+
+
+@pytest.mark.parametrize("output_size, kernel_size, c_in, c_out", [(28, 5, 192, 32), ((5, 9), (3, 1), 7, 11)])
+def test_multiply_adds_are_half_of_tensorflows_flops(output_size, kernel_size, c_in, c_out):
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
+    kernel = tf.random.normal((kh, kw, c_in, c_out))
+    flops = _tf_flops(lambda x: tf.nn.conv2d(x, kernel, 1, "SAME"), (1, oh, ow, c_in))
+    assert 2 * conv2d_multiply_adds(output_size, kernel_size, c_in, c_out) == flops
+
+
+def test_conv2d_cost_of_googlenets_5x5_branch():
+    """The published example: 120.4M multiply-adds directly, 12.4M after a reduction to 16 channels."""
+    (direct_params, direct), (reduced_params, reduced) = (conv2d_cost(28, 5, 192, 32),
+                                                          conv2d_cost(28, 5, 192, 32, reduce_channels=16))
+    assert (direct, reduced) == (28 * 28 * 25 * 192 * 32, 28 * 28 * (192 * 16 + 25 * 16 * 32))
+    assert direct_params == conv2d_param_count(5, 192, 32) and reduced_params == 192 * 16 + 16 + 25 * 16 * 32 + 32
+
+
+def _keras_inception(module, input_shape):
+    """The same module from keras.layers, with module's weights copied in."""
+    inputs = keras.Input(input_shape[1:])
+
+    def conv(filters, size, name, x):
+        return keras.layers.Conv2D(filters, size, padding="same", activation="relu", name=name)(x)
+
+    branches = [
+        conv(module.filters_1x1_filters, 1, "conv_1x1", inputs),
+        conv(module.filters_3x3_filters, 3, "conv_3x3", conv(module.reduce_3x3_filters, 1, "reduce_3x3", inputs)),
+        conv(module.filters_5x5_filters, 5, "conv_5x5", conv(module.reduce_5x5_filters, 1, "reduce_5x5", inputs)),
+        conv(module.pool_projection_filters, 1, "pool_projection",
+             keras.layers.MaxPooling2D(3, strides=1, padding="same")(inputs)),
+    ]
+    model = keras.Model(inputs, keras.layers.Concatenate()(branches))
+    for name in ("conv_1x1", "reduce_3x3", "conv_3x3", "reduce_5x5", "conv_5x5", "pool_projection"):
+        model.get_layer(name).set_weights(getattr(module, name).get_weights())
+    return model
+
+
+def test_inception_module_matches_keras_layers_and_counts_its_cost():
+    keras.utils.set_random_seed(2)
+    x = _images(12, (2, 7, 6, 5))
+    module = InceptionModule(3, 4, 6, 2, 3, 2)
+    y = _numpy(module(x))
+    oracle = _keras_inception(module, x.shape)
+    np.testing.assert_allclose(y, _numpy(oracle(x)), rtol=1e-4, atol=1e-5)
+    assert y.shape == module.compute_output_shape(x.shape) == (2, 7, 6, 3 + 6 + 3 + 2)
+    assert module.count_params() == oracle.count_params() == sum(
+        conv2d_param_count(k, c_in, c_out) for k, c_in, c_out in
+        ((1, 5, 3), (1, 5, 4), (3, 4, 6), (1, 5, 2), (5, 2, 3), (1, 5, 2)))
+
+    def module_ops(images):
+        branches = [tf.nn.conv2d(images, layer.kernel, 1, "SAME") for layer in
+                    (module.conv_1x1, module.reduce_3x3, module.reduce_5x5, module.pool_projection)]
+        return [*branches, tf.nn.conv2d(branches[1], module.conv_3x3.kernel, 1, "SAME"),
+                tf.nn.conv2d(branches[2], module.conv_5x5.kernel, 1, "SAME")]
+
+    assert 2 * module.multiply_adds((7, 6, 5)) == _tf_flops(module_ops, (1, 7, 6, 5))
+
+
+def test_googlenet_inception_3a_size():
+    """GoogLeNet's table: inception (3a) maps 28 x 28 x 192 to 256 channels."""
+    module = InceptionModule(64, 96, 128, 16, 32, 32)
+    module.build((None, 28, 28, 192))
+    assert module.compute_output_shape((None, 28, 28, 192)) == (None, 28, 28, 256)
+    assert module.count_params() == (192 * 64 + 64) + (192 * 96 + 96) + (9 * 96 * 128 + 128) + (192 * 16 + 16) + (
+        25 * 16 * 32 + 32) + (192 * 32 + 32)
+
+
+def test_inception_module_config_save_and_validation(tmp_path):
+    module = InceptionModule(2, 3, 4, 1, 2, 1, activation="tanh", name="inception")
+    assert InceptionModule.from_config(module.get_config()).get_config() == module.get_config()
+    with pytest.raises(ValueError, match="reduce_5x5 must be a positive integer"):
+        InceptionModule(2, 3, 4, 0, 2, 1)
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((6, 6, 2)), InceptionModule(2, 3, 4, 1, 2, 1),
+                              GlobalAveragePooling2D(), keras.layers.Dense(2)])
+    x = _images(13, (4, 6, 6, 2))
+    model.save(tmp_path / "inception.keras")
+    loaded = keras.models.load_model(tmp_path / "inception.keras")
+    np.testing.assert_allclose(_numpy(loaded(x)), _numpy(model(x)), rtol=1e-5, atol=1e-6)
+
+
 # --- residual block ----------------------------------------------------------------------------
 
 
@@ -162,7 +275,10 @@ def _keras_residual_block(block, input_shape):
     if block.uses_projection:
         shortcut = keras.layers.Conv2D(block.filters, 1, block.strides, name="shortcut_conv", **conv)(inputs)
         shortcut = keras.layers.BatchNormalization(name="shortcut_bn", **norm)(shortcut)
-    model = keras.Model(inputs, keras.layers.ReLU()(keras.layers.Add()([h, shortcut])))
+    outputs = keras.layers.Add()([h, shortcut])
+    if block.post_activation:
+        outputs = keras.layers.ReLU()(outputs)
+    model = keras.Model(inputs, outputs)
     for name in ("conv1", "bn1", "conv2", "bn2") + (("shortcut_conv", "shortcut_bn") if block.uses_projection else ()):
         model.get_layer(name).set_weights(getattr(block, name).get_weights())
     return model
@@ -177,13 +293,15 @@ def _randomise_batch_norms(block, seed):
                               rng.uniform(0.5, 2, c)])
 
 
-@pytest.mark.parametrize("c_in, filters, strides, projection", [
-    (4, 4, 1, None), (3, 6, 1, None), (4, 4, 2, None), (4, 4, 1, True),
+@pytest.mark.parametrize("c_in, filters, strides, projection, post_activation", [
+    (4, 4, 1, None, False), (3, 6, 1, None, False), (4, 4, 2, None, False), (4, 4, 1, True, False),
+    (4, 4, 1, None, True), (3, 6, 2, None, True),
 ])
-def test_residual_block_matches_keras_layers(c_in, filters, strides, projection):
+def test_residual_block_matches_keras_layers(c_in, filters, strides, projection, post_activation):
     keras.utils.set_random_seed(0)
     x = _images(6, (3, 6, 6, c_in))
-    block = ResidualBlock(filters, strides=strides, projection=projection, momentum=0.9)
+    block = ResidualBlock(filters, strides=strides, projection=projection, post_activation=post_activation,
+                          momentum=0.9)
     block.build(x.shape)
     assert block.uses_projection == (projection or c_in != filters or strides != 1)
     _randomise_batch_norms(block, 7)
@@ -196,14 +314,16 @@ def test_residual_block_matches_keras_layers(c_in, filters, strides, projection)
     assert block.count_params() == oracle.count_params()
 
 
-def test_identity_shortcut_passes_the_input():
-    """With zero main-path output (gamma = beta = 0) the block is ReLU(x)."""
+@pytest.mark.parametrize("post_activation", [False, True])
+def test_identity_shortcut_passes_the_input(post_activation):
+    """With a zero residual (gamma = beta = 0: F(x) = 0) the block is the notes' y = x, or ReLU(x)
+    with the ReLU after the sum."""
     x = _images(8, (2, 5, 5, 3))
-    block = ResidualBlock(3)
+    block = ResidualBlock(3, post_activation=post_activation)
     block.build(x.shape)
     for norm in (block.bn1, block.bn2):
         norm.set_weights([np.zeros(3), np.zeros(3), np.zeros(3), np.ones(3)])
-    np.testing.assert_allclose(_numpy(block(x)), np.maximum(x, 0), rtol=1e-6)
+    np.testing.assert_allclose(_numpy(block(x)), np.maximum(x, 0) if post_activation else x, rtol=1e-6)
 
 
 def test_residual_block_validation_and_config():
@@ -211,8 +331,15 @@ def test_residual_block_validation_and_config():
         ResidualBlock(8, projection=False).build((None, 4, 4, 3))
     with pytest.raises(ValueError, match="filters must be a positive integer"):
         ResidualBlock(-1)
+    with pytest.raises(ValueError, match="post_activation must be True or False"):
+        ResidualBlock(8, post_activation="relu")
     block = ResidualBlock(8, kernel_size=(3, 1), strides=2, momentum=0.9, name="res")
     assert ResidualBlock.from_config(block.get_config()).get_config() == block.get_config()
+    assert block.post_activation is False
+    assert ResidualBlock.from_config({**block.get_config(), "post_activation": True}).post_activation is True
+    # a block saved before post_activation existed had the ReLU after the sum, and keeps it
+    legacy = {k: v for k, v in block.get_config().items() if k != "post_activation"}
+    assert ResidualBlock.from_config(legacy).post_activation is True
 
 
 def test_model_with_every_layer_saves_loads_and_fits(tmp_path):
@@ -221,7 +348,7 @@ def test_model_with_every_layer_saves_loads_and_fits(tmp_path):
         keras.Input((8, 8, 1)),
         Conv2D(4, 3, padding="same", activation="relu"),
         ResidualBlock(6, strides=2),
-        ResidualBlock(6),
+        ResidualBlock(6, post_activation=True),
         DepthwiseConv2D(3, padding="same", depth_multiplier=2),
         SeparableConv2D(5, 3, padding=1),
         MaxPooling2D(2),
@@ -235,4 +362,5 @@ def test_model_with_every_layer_saves_loads_and_fits(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
     assert [type(a) for a in loaded.layers] == [type(b) for b in model.layers]
+    assert [loaded.layers[i].post_activation for i in (1, 2)] == [False, True]
     np.testing.assert_allclose(_numpy(loaded(x)), _numpy(model(x)), rtol=1e-5, atol=1e-5)

@@ -1,11 +1,18 @@
-"""Data augmentation layers: random crop (pad, then crop) and random horizontal flip.
+"""Data augmentation layers: random crops (AlexNet's, and pad-then-crop) and random horizontal flips.
 
-Chapter 4 ("image classification"). Augmentation shows the network a slightly different
-version of every training image in every epoch -- shifted by a few pixels, mirrored -- so that
-it learns features that do not depend on the exact position or orientation, and overfits
-less. The layers are active only in training (`training=True`, which `model.fit` passes);
-at inference they return the images unchanged. Each draws from its own
-`keras.random.SeedGenerator`, so a seeded layer gives the same sequence of augmentations.
+Lecture: §4.2.1 Data Augmentation
+
+The notes' data augmentation simulates real-world variations (positions, orientations,
+lighting) and enlarges the data set, so that a CNN overfits less and becomes invariant to
+transformations that do not matter for the task; AlexNet used random crops and horizontal
+flips. The network sees a slightly different version of every training image in every epoch
+-- cut at another offset, mirrored -- so it learns features that do not depend on the exact
+position or orientation. The layers are random only in training (`training=True`, which
+`model.fit` passes); at inference `RandomCrop` cuts the central window and the others return
+the images unchanged. Each draws from its own `keras.random.SeedGenerator`, so a seeded layer
+gives the same sequence of augmentations. (The layers' rules -- offsets uniform over the legal
+positions, flips with probability 1/2, the central crop at test time -- are ours: the notes
+name the technique only.)
 """
 
 from __future__ import annotations
@@ -13,9 +20,99 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from dlcourse.arguments import is_int, optional_seed
+from dlcourse.arguments import is_int, optional_seed, positive_int
 
-__all__ = ["RandomPaddedCrop", "RandomHorizontalFlip"]
+__all__ = ["RandomCrop", "RandomPaddedCrop", "RandomHorizontalFlip"]
+
+
+def _known_size(layer, inputs):
+    height, width = inputs.shape[1], inputs.shape[2]
+    if height is None or width is None:
+        raise ValueError(
+            f"{layer} needs images of known height and width, got input shape {tuple(inputs.shape)}; "
+            "give the model's Input a fixed size."
+        )
+    return height, width
+
+
+def _windows(images, offsets, height, width):
+    """Image n's height x width window at offsets[n] = (top, left), for every n at once."""
+    # one-hot row and column selectors pick each image's own window with one einsum
+    rows = ops.one_hot(offsets[:, :1] + ops.arange(height)[None, :], images.shape[1], dtype=images.dtype)
+    cols = ops.one_hot(offsets[:, 1:] + ops.arange(width)[None, :], images.shape[2], dtype=images.dtype)
+    return ops.einsum("nih,nhwc,njw->nijc", rows, images, cols)
+
+
+@keras.saving.register_keras_serializable(package="dlcourse")
+class RandomCrop(keras.layers.Layer):
+    """AlexNet's random crop: cut a smaller window at a random position of each training image.
+
+    Each image of shape (H, W, C) gives its height x width window at offsets (top, left), each
+    uniform over the legal positions and drawn per image:
+
+        top ~ U{0, ..., H - height},   left ~ U{0, ..., W - width}
+        y[n, i, j, c] = x[n, top_n + i, left_n + j, c]
+
+    At inference nothing is random: every image gives its central window, top = (H - height)
+    // 2 and left = (W - width) // 2 (as `tf.image.resize_with_crop_or_pad` crops). AlexNet
+    trained on 224 x 224 crops of 256 x 256 images this way, mirrored half of the time
+    (`RandomHorizontalFlip`). Unlike `keras.layers.RandomCrop`, which draws one offset per
+    batch and resizes at inference, every image gets its own offset and inference only crops.
+
+    Args:
+        height, width: size of the crop, positive integers no larger than the images.
+        seed: integer seed of the offsets' generator, or None.
+        **kwargs: base layer arguments.
+
+    Call arguments:
+        inputs: images, shape (batch, H, W, channels), with H >= height and W >= width.
+        training: True to crop at random offsets; otherwise the central window.
+
+    Returns:
+        A tensor of shape (batch, height, width, channels).
+
+    Example:
+
+    >>> x = keras.ops.reshape(keras.ops.arange(16.0), (1, 4, 4, 1))
+    >>> crop = RandomCrop(2, 2, seed=0)
+    >>> keras.ops.convert_to_numpy(crop(x))[0, :, :, 0].tolist()  # inference: the centre
+    [[5.0, 6.0], [9.0, 10.0]]
+    >>> tuple(crop(x, training=True).shape)
+    (1, 2, 2, 1)
+    """
+
+    def __init__(self, height, width, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height = positive_int("height", height)
+        self.width = positive_int("width", width)
+        self.seed = optional_seed("seed", seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+        self.built = True
+
+    def _margins(self, inputs):
+        height, width = _known_size("RandomCrop", inputs)
+        if height < self.height or width < self.width:
+            raise ValueError(
+                f"RandomCrop({self.height}, {self.width}) cannot cut its window from images of size "
+                f"{height} x {width}; use a crop no larger than the images."
+            )
+        return height - self.height, width - self.width
+
+    def call(self, inputs, training=None):
+        rows, cols = self._margins(inputs)
+        if not training:
+            top, left = rows // 2, cols // 2
+            return inputs[:, top : top + self.height, left : left + self.width, :]
+        batch = ops.shape(inputs)[0]
+        top = keras.random.randint((batch, 1), 0, rows + 1, seed=self.seed_generator)
+        left = keras.random.randint((batch, 1), 0, cols + 1, seed=self.seed_generator)
+        return _windows(inputs, ops.concatenate([top, left], axis=1), self.height, self.width)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.height, self.width, input_shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width, "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -64,18 +161,10 @@ class RandomPaddedCrop(keras.layers.Layer):
         if not training or self.padding == 0:
             return inputs
         p = self.padding
-        batch, height, width = ops.shape(inputs)[0], inputs.shape[1], inputs.shape[2]
-        if height is None or width is None:
-            raise ValueError(
-                f"RandomPaddedCrop needs images of known height and width, got input shape {tuple(inputs.shape)}; "
-                "give the model's Input a fixed size."
-            )
+        height, width = _known_size("RandomPaddedCrop", inputs)
         padded = ops.pad(inputs, ((0, 0), (p, p), (p, p), (0, 0)))
-        offsets = keras.random.randint((batch, 2), 0, 2 * p + 1, seed=self.seed_generator)
-        # one-hot row and column selectors pick each image's own window with one einsum
-        rows = ops.one_hot(offsets[:, :1] + ops.arange(height)[None, :], height + 2 * p, dtype=inputs.dtype)
-        cols = ops.one_hot(offsets[:, 1:] + ops.arange(width)[None, :], width + 2 * p, dtype=inputs.dtype)
-        return ops.einsum("nih,nhwc,njw->nijc", rows, padded, cols)
+        offsets = keras.random.randint((ops.shape(inputs)[0], 2), 0, 2 * p + 1, seed=self.seed_generator)
+        return _windows(padded, offsets, height, width)
 
     def compute_output_shape(self, input_shape):
         return input_shape

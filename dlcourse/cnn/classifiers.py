@@ -1,19 +1,25 @@
 """Linear image classifiers: the softmax classifier and the multi-class SVM, with their gradients.
 
-Chapter 4 ("image classification"). A linear classifier scores each of C classes for a
-flattened image x (D pixels, a column of ones appended for the bias -- the "bias trick"):
+Lecture: §4.3 Image Classification; §2.4.1 Cross-Entropy Loss
+
+The notes' two classifiers of §4.3 on a linear score function. A linear classifier scores
+each of C classes for a flattened image x (D pixels, a column of ones appended for the bias --
+the "bias trick"):
 
     s = x W,   W of shape (D, C),   predicted class argmax_j s_j
 
-Two losses turn the scores of the N training images into one number, each with the L2 penalty
-lambda * ||W||^2 = lambda * sum_{d, j} W[d, j]^2:
+The notes' multi-class SVM loss (they write the correct class's score s_{y_i} as s_i) and
+regularization penalty R(W) = sum_k sum_l W_{k,l}^2; the notes leave the softmax classifier
+unfinished, and we finish it with their cross-entropy of §2.4.1:
 
     multi-class SVM (hinge):  L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + Delta)
     softmax (cross-entropy):  p_ij = exp(s_ij) / sum_k exp(s_ik),   L_i = -log p_{i, y_i}
 
-    L = 1/N sum_i L_i + lambda ||W||^2
+The training loss of N images (ours, the usual combination) is
 
-Their gradients with respect to the scores (then dL/dW = X^T dL/ds + 2 lambda W):
+    L = 1/N sum_i L_i + lambda R(W)
+
+Beyond the notes, their gradients with respect to the scores (then dL/dW = X^T dL/ds + 2 lambda W):
 
     SVM:      dL_i/ds_j   = 1[s_j - s_{y_i} + Delta > 0]                      (j != y_i)
               dL_i/ds_{y_i} = -(number of classes j != y_i with a positive margin)
@@ -193,7 +199,7 @@ def svm_loss(w, x, y, reg=0.0, delta=1.0):
 
 
 def svm_loss_naive(w, x, y, reg=0.0, delta=1.0):
-    """`svm_loss` with explicit loops over samples and classes, the lecture's sum as written."""
+    """`svm_loss` with explicit loops over samples and classes: the notes' sum over j != y_i as written."""
     w, x, y = _weights_and_data(w, x, y)
     n, c = x.shape[0], w.shape[1]
     loss, dw = 0.0, np.zeros_like(w)

@@ -1,6 +1,11 @@
 """2-D convolution: by hand in numpy (naive loops and im2col) and as a Keras layer.
 
-Chapter 4 ("convolutional neural networks"). Images are channels-last (NHWC): a batch x of
+Lecture: §4.1 Basic structure and components; §4.2.3 Convolution; §4.2.5 Advanced Techniques
+
+The notes describe convolution as sliding a kernel over patches of the image (§4.1), with the
+1x1 convolution y_{i,j,k} = sum_c x_{i,j,c} w_{c,k} + b_k as its smallest case (§4.2.3) and
+dilated convolutions among the advanced techniques (§4.2.5); the general formula below is
+ours, the one every deep-learning library uses. Images are channels-last (NHWC): a batch x of
 shape (batch, height, width, c_in), a kernel of shape (kh, kw, c_in, c_out) -- Keras' layout.
 Like every deep-learning library, "convolution" here is cross-correlation (the kernel is not
 flipped):
@@ -166,7 +171,10 @@ def _check_images_and_kernel(x, kernel):
 
 
 def conv2d_naive(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
-    """2-D convolution with explicit loops over output pixels, the lecture's definition.
+    """2-D convolution with explicit loops over output pixels: the notes' sliding kernel, written out.
+
+    Each output pixel is the kernel applied to one receptive field (the formula is ours, the
+    libraries' cross-correlation):
 
         y[n, i, j, o] = b[o] + sum_{u, v, c} x_pad[n, i*s + u*d, j*s + v*d, c] k[u, v, c, o]
 

@@ -1,6 +1,6 @@
 """A small convolutional network for image classification, built from the chapter's layers.
 
-Chapter 4 ("image classification").
+Lecture: §4.1 Basic structure and components; §4.3 Image Classification
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ def small_cnn(input_shape=(8, 8, 1), num_classes=10, filters=(32, 64), head="fla
               augmentation_padding=0, seed=None, name="small_cnn"):
     """A small CNN classifier: (conv 3x3 - ReLU - max pool 2x2) blocks, then a dense classifier.
 
-    The lecture's pattern -- convolutions extract local features, pooling shrinks the image,
-    a dense layer classifies:
+    The notes' general structure of a CNN (§4.1) -- convolution layers extract local features,
+    a non-linear layer (ReLU) follows each, pooling downsamples, a fully connected layer
+    classifies:
 
         [RandomPaddedCrop] -> for each f in filters: Conv2D(f, 3, "same", ReLU) -> MaxPooling2D(2)
         -> Flatten (or GlobalAveragePooling2D) -> Dropout -> Dense(num_classes)

@@ -1,8 +1,11 @@
 """Looking inside a CNN: plots of the learned filters and of the feature maps of an image.
 
-Chapter 4 ("convolutional neural networks"). Both return a `matplotlib.figure.Figure` with one
-small grey-scale image per filter or per channel, so they work in notebooks and scripts alike
-(`fig.savefig("maps.png")`). Matplotlib is imported when a plot is made.
+Lecture: §4.1 Basic structure and components
+
+What the kernel set of a convolution layer learned, and the feature maps it makes. Both
+return a `matplotlib.figure.Figure` with one small grey-scale image per filter or per channel,
+so they work in notebooks and scripts alike (`fig.savefig("maps.png")`). Matplotlib is
+imported when a plot is made.
 """
 
 from __future__ import annotations

@@ -1,13 +1,16 @@
 """Pooling: max pooling and global average pooling, by hand in numpy and as Keras layers.
 
-Chapter 4 ("convolutional neural networks"). Max pooling keeps the largest activation of every
-pool_size window (moved by `strides`), channel by channel:
+Lecture: §4.2.2 Pooling
+
+The notes' max pooling keeps the largest activation of every pooling window -- here a
+pool_size window moved by `strides`, channel by channel (the window geometry is ours):
 
     y[n, i, j, c] = max_{u < ph, v < pw} x[n, i*sh + u, j*sw + v, c]
 
-Its gradient flows only to the input that was the maximum of its window. Global average
-pooling averages each channel over the whole image, turning a feature map (batch, h, w, c)
-into a vector (batch, c):
+Its gradient flows only to the input that was the maximum of its window (beyond the notes).
+Global average pooling averages each feature map over the whole image; the notes' formula for
+a map z of size H x W is y_k = 1/(H W) sum_{i=1..H} sum_{j=1..W} z_{i,j,k}, which turns a
+batch of feature maps (batch, h, w, c) into vectors (batch, c):
 
     y[n, c] = 1 / (h w) * sum_{i, j} x[n, i, j, c]
 """

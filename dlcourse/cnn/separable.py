@@ -1,7 +1,10 @@
 """Depthwise-separable convolution: a depthwise convolution, then a pointwise (1x1) one.
 
-Chapter 4 ("convolutional neural networks"). A standard convolution mixes space and channels at
-once. The separable form factors it in two steps (MobileNet, Xception):
+Lecture: §4.2.5 Advanced Techniques; §4.2.3 Convolution
+
+A standard convolution mixes space and channels at once. The notes' depthwise separable
+convolution (MobileNet) factors it in a depthwise (per-channel) and a pointwise (1x1) step,
+the pointwise one being the notes' 1x1 convolution at every pixel (formulas ours):
 
     depthwise:  z[n, i, j, c*m + q] = sum_{u, v} x_pad[n, i*s + u*d, j*s + v*d, c] dk[u, v, c, q]
     pointwise:  y[n, i, j, o]       = b[o] + sum_{r} z[n, i, j, r] pk[0, 0, r, o]

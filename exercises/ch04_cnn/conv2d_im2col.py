@@ -1,10 +1,14 @@
 # %% [markdown]
 """Convolution as a matrix multiply: im2col with stride, padding and dilation (7 points)
+Lecture: §4.1 Basic structure and components; §4.2.5 Advanced Techniques
 
-Loops over output pixels are slow in Python. im2col ("image to columns") rearranges the input
+The notes' convolution slides a kernel over patches of the image (§4.1); their dilated
+convolutions (§4.2.5) widen the receptive field without adding parameters. Loops over output
+pixels are slow in Python. im2col ("image to columns", beyond the notes) rearranges the input
 so that the whole convolution becomes ONE matrix multiply. Images are channels-last, x of shape
 (N, H, W, C_in); the kernel has shape (KH, KW, C_in, C_out). A dilated kernel (dilation d)
-looks at every d-th pixel, so it covers KH_eff = (KH - 1) * d + 1 rows (likewise columns):
+looks at every d-th pixel, so it covers KH_eff = (KH - 1) * d + 1 rows (likewise columns) with
+the same KH * KW weights:
 
     y[n, i, j, o] = b[o] + sum_{u, v, c} x_pad[n, i*s + u*d, j*s + v*d, c] * k[u, v, c, o]
 

@@ -1,10 +1,14 @@
 # %% [markdown]
 """2-D convolution with loops: stride and padding (7 points)
+Lecture: §4.1 Basic structure and components
 
-A convolutional layer slides a kernel over the image. Images are channels-last, a batch x of
-shape (N, H, W, C_in); the kernel k has shape (KH, KW, C_in, C_out) (Keras' layout) and the
-bias b shape (C_out,). Like every deep-learning library we compute the cross-correlation (the
-kernel is not flipped). Output pixel (i, j) of channel o of image n is
+The notes describe convolution in words: each neuron of the next layer is connected to one
+patch of the input (its receptive field) and sees only that patch, and the same kernel is slid
+over the whole image, one output feature map per kernel. They give no formula for it; the one
+below is ours, the usual one of deep-learning libraries. Images are channels-last, a batch x
+of shape (N, H, W, C_in); the kernel k has shape (KH, KW, C_in, C_out) (Keras' layout) and
+the bias b shape (C_out,). Like every deep-learning library we compute the cross-correlation
+(the kernel is not flipped). Output pixel (i, j) of channel o of image n is
 
     y[n, i, j, o] = b[o] + sum_{u < KH, v < KW, c < C_in} x_pad[n, i*s + u, j*s + v, c] * k[u, v, c, o]
 

@@ -1,25 +1,29 @@
 # %% [markdown]
 """Max pooling and global average pooling, forward and backward (6 points)
+Lecture: §4.2.2 Pooling
 
-Pooling shrinks feature maps. Inputs are channels-last, x of shape (N, H, W, C); every channel
-is pooled on its own.
+Pooling downsamples feature maps. Inputs are channels-last, x of shape (N, H, W, C); every
+channel is pooled on its own.
 
-Max pooling with a P x P window and stride s (no padding) keeps the largest value of each
-window:
+Max pooling keeps the largest value of each pooling window (the notes). With a P x P window
+and stride s (no padding; the window geometry is ours) that is
 
     y[n, i, j, c] = max_{u < P, v < P} x[n, i*s + u, j*s + v, c]
     out = floor((H - P) / s) + 1   (likewise for W)
 
-Its backward pass routes each upstream gradient dy[n, i, j, c] = dL/dy[n, i, j, c] to the
-input pixel that was the maximum of window (i, j); every other pixel of the window gets 0.
-When windows overlap (s < P), one pixel can be the maximum of several windows: its gradients
-add up.
+Global average pooling averages each feature map; the notes' formula for a map z of size
+H x W is
 
-Global average pooling averages each channel over the whole image:
+    y_k = 1 / (H W) * sum_{i=1..H} sum_{j=1..W} z_{i,j,k}
 
-    y[n, c] = 1 / (H W) * sum_{i, j} x[n, i, j, c]
+which, for image n of a batch with z = x[n] and channel k = c, reads
+y[n, c] = 1 / (H W) * sum_{i, j} x[n, i, j, c].
 
-so every pixel receives dL/dx[n, i, j, c] = dy[n, c] / (H W).
+Beyond the notes, the backward passes. Max pooling routes each upstream gradient
+dy[n, i, j, c] = dL/dy[n, i, j, c] to the input pixel that was the maximum of window (i, j);
+every other pixel of the window gets 0. When windows overlap (s < P), one pixel can be the
+maximum of several windows: its gradients add up. Global average pooling gives every pixel
+dL/dx[n, i, j, c] = dy[n, c] / (H W).
 
 Implement with numpy:
 1. `max_pool_forward(x, pool_size, stride)` -> y, shape (N, out_h, out_w, C);

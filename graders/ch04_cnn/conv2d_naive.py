@@ -44,14 +44,17 @@ def stride_and_integer_padding(sub):
 @check(points=2, hint=(
     'For "same": out = ceil(L / s), P = max((out - 1) s + K - L, 0), P_before = P // 2, the extra pixel after.'))
 def same_padding(sub):
-    """padding "same" with stride 1 (3x3 and even 4x2 kernels), with stride 2 (uneven split), and a
-    1x1 kernel with stride 2 (where (out - 1) s + K - L is negative: no padding)."""
+    """padding "same" with stride 1 (3x3 and even 4x2 kernels), with stride 2 (uneven split; on an
+    odd height 7 the height needs 2 pixels of padding, the width 6 one), and a 1x1 kernel with
+    stride 2 (where (out - 1) s + K - L is negative: no padding)."""
     x, kernel, bias = _inputs(4, (2, 6, 5, 2), (3, 3, 2, 3))
     _, even_kernel, even_bias = _inputs(5, (1, 1, 1, 2), (4, 2, 2, 3))
+    odd, _, _ = _inputs(8, (2, 7, 6, 2), (1, 1, 1, 1))
     return {
         "stride1_3x3": sub.conv2d_naive(x, kernel, bias, 1, "same"),
         "stride1_4x2": sub.conv2d_naive(x, even_kernel, even_bias, 1, "same"),
         "stride2_3x3": sub.conv2d_naive(x, kernel, bias, 2, "same"),
+        "stride2_odd_height": sub.conv2d_naive(odd, kernel, bias, 2, "same"),
         "stride2_1x1": sub.conv2d_naive(x, kernel[1:2, 1:2], bias, 2, "same"),
     }
 

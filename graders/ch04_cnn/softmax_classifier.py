@@ -27,7 +27,7 @@ def small_problem(sub):
 
 
 @check(points=2, hint=(
-    "Check that the loss averages over N and adds lambda ||W||^2, and dW = X^T (P - Y) / N + 2 lambda W."))
+    "Check that the loss averages over N and adds lambda R(W) = lambda sum W^2, and dW = X^T (P - Y) / N + 2 lambda W."))
 def larger_problem_with_penalty(sub):
     """50 samples, 20 features, 10 classes with lambda = 0.1, and a second draw with lambda = 1.5."""
     W, X, y = _problem(1, 50, 20, 10, scale=0.1)

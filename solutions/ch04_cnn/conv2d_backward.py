@@ -1,9 +1,13 @@
 # %% [markdown]
 """Backpropagation through a convolution (5 points)
+Lecture: §4.1 Basic structure and components; §1 From Perceptron to Neural Network
 
-The forward pass of a 2-D convolution (channels-last images x of shape (N, H, W, C_in), kernel
-k of shape (KH, KW, C_in, C_out), bias b of shape (C_out,), stride s, p zeros of padding on
-every side of the height and width axes) is
+The notes train a network by backward propagation and gradient descent, W <- W - eta dJ(W)/dW
+(§1), and a CNN's convolution layers learn the weights of their kernel set (§4.1); the notes
+do not work out the gradients of a convolution, which this exercise does. The forward pass of a 2-D convolution
+is our formula of the conv2d_naive exercise: with channels-last images x of shape
+(N, H, W, C_in), kernel k of shape (KH, KW, C_in, C_out), bias b of shape (C_out,), stride s
+and p zeros of padding on every side of the height and width axes,
 
     y[n, i, j, o] = b[o] + sum_{u, v, c} x_pad[n, i*s + u, j*s + v, c] * k[u, v, c, o]
 

@@ -1,33 +1,45 @@
 # %% [markdown]
-"""Residual block as a Keras layer (6 points)
+"""Residual block as a Keras layer (7 points)
+Lecture: §4.2.4 Residual Connection; §2.3.3 Batch Normalization
 
-ResNet stacks residual blocks: instead of learning a mapping H(x) directly, two convolutions
-learn the residual F(x) = H(x) - x, and a shortcut adds x back:
+The notes' residual connection: instead of learning a mapping H(x) directly, a block learns a
+residual function F and adds its input x back,
+
+    y = F(x, {W_i}) + x
+
+Our F is the basic block of ResNet, a stack of two 3x3 convolutions with batch normalization
+(§2.3.3) after each:
 
     F(x) = BN2(conv2(ReLU(BN1(conv1(x)))))
-    y    = ReLU(F(x) + shortcut(x))
+    y    = F(x) + x                         (the notes' form: the default)
 
 - conv1: `filters` kernels of size 3x3 with stride `strides`, padding "same", no bias;
 - conv2: `filters` kernels of size 3x3 with stride 1, padding "same", no bias;
 - BN1, BN2: batch normalization over the channels (Keras' defaults: momentum 0.99,
-  epsilon 1e-3); its beta replaces the convolutions' bias;
-- shortcut: the identity when the block keeps the shape (c_in == filters and strides == 1);
-  otherwise a projection: a 1x1 convolution with `filters` kernels and stride `strides`, no
-  bias, followed by batch normalization.
+  epsilon 1e-3); its beta replaces the convolutions' bias.
+
+Beyond the notes, two choices of the ResNet paper, both graded after the notes' form:
+- `post_activation=True` puts a ReLU after the sum, y = ReLU(F(x) + shortcut(x)), as the
+  original ResNet block does;
+- the projection shortcut: x can be added as it is only when the block keeps the shape
+  (c_in == filters and strides == 1: then shortcut(x) = x, the notes' identity). Otherwise
+  shortcut(x) is a 1x1 convolution with `filters` kernels and stride `strides`, no bias,
+  followed by batch normalization, and y = F(x) + shortcut(x).
 
 Images are channels-last: inputs (batch, H, W, c_in), outputs (batch, ceil(H / strides),
 ceil(W / strides), filters).
 
-Write the Keras layer `ResidualBlock(filters, strides=1)`:
-1. `__init__` stores the arguments (raise ValueError if filters is not a positive integer);
+Write the Keras layer `ResidualBlock(filters, strides=1, post_activation=False)`:
+1. `__init__` stores the arguments; it raises ValueError unless filters is a positive integer
+   (1 is the smallest block: one channel);
 2. `build(input_shape)` creates the sublayers as attributes with exactly these names:
    `conv1`, `bn1`, `conv2`, `bn2`, and `shortcut_conv`, `shortcut_bn` (both None for an
    identity shortcut), using keras.layers.Conv2D and keras.layers.BatchNormalization, and
    builds each of them (the checks set their weights with `set_weights`);
 3. `call(inputs, training=None)` computes y, passing `training` to the batch normalizations
    (batch statistics in training, moving statistics at inference);
-4. `get_config()` returns the base config plus `filters` and `strides`, so that
-   `ResidualBlock.from_config(block.get_config())` makes the same block.
+4. `get_config()` returns the base config plus `filters`, `strides` and `post_activation`, so
+   that `ResidualBlock.from_config(block.get_config())` makes the same block.
 
 You may not use keras.applications, torch or dlcourse.cnn.
 """
@@ -39,15 +51,16 @@ from keras import ops
 
 # %%
 class ResidualBlock(keras.layers.Layer):
-    """y = ReLU(BN2(conv2(ReLU(BN1(conv1(x))))) + shortcut(x))."""
+    """y = F(x) + shortcut(x) with F(x) = BN2(conv2(ReLU(BN1(conv1(x))))); ReLU(y) if post_activation."""
 
-    def __init__(self, filters, strides=1, **kwargs):
+    def __init__(self, filters, strides=1, post_activation=False, **kwargs):
         super().__init__(**kwargs)
         ### BEGIN SOLUTION
         if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
             raise ValueError(f"filters must be a positive integer, got {filters!r}.")
         self.filters = filters
         self.strides = strides
+        self.post_activation = post_activation
         ### END SOLUTION
 
     def build(self, input_shape):
@@ -76,10 +89,12 @@ class ResidualBlock(keras.layers.Layer):
         shortcut = inputs
         if self.shortcut_conv is not None:
             shortcut = self.shortcut_bn(self.shortcut_conv(inputs), training=training)
-        return ops.relu(residual + shortcut)
+        y = residual + shortcut
+        return ops.relu(y) if self.post_activation else y
         ### END SOLUTION
 
     def get_config(self):
         ### BEGIN SOLUTION
-        return {**super().get_config(), "filters": self.filters, "strides": self.strides}
+        return {**super().get_config(), "filters": self.filters, "strides": self.strides,
+                "post_activation": self.post_activation}
         ### END SOLUTION

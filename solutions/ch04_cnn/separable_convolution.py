@@ -1,8 +1,12 @@
 # %% [markdown]
 """Depthwise-separable convolution and its parameter count (6 points)
+Lecture: §4.2.5 Advanced Techniques; §4.2.3 Convolution
 
-A standard convolution mixes space and channels in one step. MobileNet and Xception factor it
-into two cheaper steps. Images are channels-last, x of shape (N, H, W, C_in).
+A standard convolution mixes space and channels in one step. The notes' depthwise separable
+convolution (MobileNet) splits it into a depthwise (per-channel) convolution and a pointwise
+(1x1) one, which costs much less computation. The formulas below are ours; the
+pointwise step is the notes' 1x1 convolution y_{i,j,k} = sum_c x_{i,j,c} w_{c,k} + b_k at
+every pixel. Images are channels-last, x of shape (N, H, W, C_in).
 
 1. Depthwise convolution: each input channel c is convolved with its own M kernels
    (M = depth multiplier); channels are not mixed. The depthwise kernel dk has shape
@@ -13,7 +17,8 @@ into two cheaper steps. Images are channels-last, x of shape (N, H, W, C_in).
    with stride s and x_pad = x with p zeros on every side of the height and width axes, so
    z has shape (N, oh, ow, C_in * M) with oh = floor((H + 2p - KH) / s) + 1 (likewise ow).
 2. Pointwise convolution: a 1x1 convolution, i.e. a dense layer applied to every pixel, with
-   kernel pk of shape (1, 1, C_in * M, C_out) and bias b of shape (C_out,):
+   kernel pk of shape (1, 1, C_in * M, C_out) (the notes' w_{c,k} is pk[0, 0, c, k]) and bias
+   b of shape (C_out,):
 
        y[n, i, j, o] = b[o] + sum_r z[n, i, j, r] * pk[0, 0, r, o]
 

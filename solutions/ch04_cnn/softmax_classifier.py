@@ -1,15 +1,20 @@
 # %% [markdown]
 """Softmax classifier: finishing the loss and its gradient (5 points)
+Lecture: §4.3 Image Classification; §2.4.1 Cross-Entropy Loss
 
-The lecture stopped the softmax classifier after the scores; here we finish it. A linear
-classifier scores C classes for each flattened image: with the N images as the rows of X
-(shape (N, D); a column of ones is already appended for the bias) and weights W (D, C), the
-scores are S = X W. The softmax turns a row of scores into probabilities, and the loss is the
-cross-entropy of the correct class y_i, plus the L2 penalty:
+The notes introduce the softmax classifier as the generalization of binary logistic
+regression to many classes, and there they stop ("not finished!"). This exercise finishes it
+the usual way, from the notes' own pieces. A linear classifier scores C classes for each
+flattened image (the notes' score function): with the N images as the rows of X (shape
+(N, D); a column of ones is already appended for the bias) and weights W (D, C), the scores
+are S = X W. The softmax turns a row of scores into probabilities p_ij, and the loss is the
+notes' cross-entropy (§2.4.1), L = -1/N sum_i sum_j y_ij log p_ij with one-hot labels y_ij,
+so only the correct class y_i of each image counts. We add lambda times the notes' penalty
+R(W) = sum_k sum_l W_{k,l}^2 (§4.3), as in the SVM exercise:
 
     p_ij = exp(s_ij) / sum_k exp(s_ik)
     L_i  = -log p_{i, y_i} = -s_{i, y_i} + log sum_k exp(s_ik)
-    L    = 1/N sum_i L_i + lambda * ||W||^2,     ||W||^2 = sum_{d, j} W[d, j]^2
+    L    = 1/N sum_i L_i + lambda * R(W),     R(W) = sum_{d, j} W[d, j]^2
 
 Gradient. Differentiate L_i with respect to the score s_ij: the first term gives -1 if
 j = y_i, and the log-sum-exp gives exp(s_ij) / sum_k exp(s_ik) = p_ij. So

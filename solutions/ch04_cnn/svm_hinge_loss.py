@@ -1,17 +1,25 @@
 # %% [markdown]
 """Multi-class SVM loss and its gradient, vectorized (5 points)
+Lecture: §4.3 Image Classification
 
-A linear classifier scores C classes for each flattened image: with the N images as the rows
-of X (shape (N, D); a column of ones is already appended for the bias) and weights W of shape
-(D, C), the scores are S = X W, shape (N, C). The multi-class SVM (hinge) loss wants the
-correct class's score s_{y_i} to beat every other score s_j by at least the margin Delta:
+A linear classifier scores C classes for each flattened image (the notes' score function):
+with the N images as the rows of X (shape (N, D); a column of ones is already appended for
+the bias) and weights W of shape (D, C), the scores are S = X W, shape (N, C). The notes'
+multi-class SVM loss of image i, with s_j its score of class j and y_i its correct class, is
+
+    L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + Delta)
+
+(the notes write the correct class's score s_{y_i} as s_i): a wrong class costs nothing once
+the correct score beats it by at least the margin Delta, and s_j - s_{y_i} + Delta otherwise.
+The notes' regularization penalty is R(W) = sum_k sum_l W_{k,l}^2. Combining the two into one
+training loss is ours (the usual choice), with s_ij the score of class j for image i:
 
     L_i = sum_{j != y_i} max(0, s_ij - s_{i, y_i} + Delta)
-    L   = 1/N sum_i L_i + lambda * ||W||^2,     ||W||^2 = sum_{d, j} W[d, j]^2
+    L   = 1/N sum_i L_i + lambda * R(W),     R(W) = sum_{d, j} W[d, j]^2
 
-The gradient with respect to the scores: a class j != y_i with a positive margin
-(s_ij - s_{i, y_i} + Delta > 0) gets dL_i/ds_ij = 1, the correct class gets minus the number of
-such classes, every other entry 0. Then
+Beyond the notes, the gradient. With respect to the scores, a class j != y_i with a positive
+margin (s_ij - s_{i, y_i} + Delta > 0) gets dL_i/ds_ij = 1, the correct class gets minus the
+number of such classes, every other entry 0. Then
 
     dL/dW = X^T G / N + 2 lambda W,     G[i, j] = dL_i/ds_ij
 

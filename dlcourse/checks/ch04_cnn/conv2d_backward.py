@@ -53,9 +53,3 @@ def _gradients_ok(student, reference):
 def single_image(sub):
     """one 4x4 image with 1 channel, a 2x2 kernel to 2 channels, stride 1, no padding."""
     return _gradients(sub, 0, (1, 4, 4, 1), (2, 2, 1, 2), 1, 0)
-
-
-
-
-
-

@@ -9,11 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "scipy", "torch")
 
 
-def _inputs(seed, x_shape, kernel_shape):
-    rng = np.random.default_rng(seed)
-    return rng.normal(size=x_shape), rng.normal(size=kernel_shape), rng.normal(size=kernel_shape[-1])
-
-
 def _cols(prefix, result):
     cols, (oh, ow) = result
     return {f"{prefix}cols": cols, f"{prefix}out_size": np.array([oh, ow])}
@@ -46,11 +41,3 @@ def im2col_small(sub):
     """im2col of one 3x4 image with 2 channels, 2x2 kernel, stride 1, no padding, no dilation."""
     x = np.arange(24.0).reshape(1, 3, 4, 2)
     return _cols("", sub.im2col(x, 2, 2, 1, 0, 1))
-
-
-
-
-
-
-
-

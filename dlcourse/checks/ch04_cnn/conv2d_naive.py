@@ -21,11 +21,3 @@ def valid_single_channel(sub):
     """one 5x5 grey image, a 3x3 kernel with two output channels, stride 1, "valid", no bias."""
     x, kernel, _ = _inputs(0, (1, 5, 5, 1), (3, 3, 1, 2), bias=False)
     return {"y": sub.conv2d_naive(x, kernel, None, 1, "valid")}
-
-
-
-
-
-
-
-

@@ -18,30 +18,3 @@ def max_pool_forward_2x2(sub):
     """2x2 max pooling with stride 2 of one 4x4 grey image, forward and backward."""
     x = _x(0, (1, 4, 4, 1))
     return {"y": sub.max_pool_forward(x, 2, 2), "dx": sub.max_pool_backward(_x(10, (1, 2, 2, 1)), x, 2, 2)}
-
-
-
-
-def _backward_ok(student, reference):
-    for key, expected in reference.items():
-        got = student.get(key)
-        if got is None or np.shape(got) != expected.shape:
-            raise AssertionError(f"`{key}` has shape {np.shape(got)}, expected the input's shape {expected.shape}.")
-        got = np.asarray(got, dtype=float)
-        if np.allclose(got, expected, rtol=1e-5, atol=1e-6):
-            continue
-        if np.count_nonzero(got) > np.count_nonzero(expected):
-            raise AssertionError(
-                f"`{key}`: {np.count_nonzero(got)} pixels got a gradient, but only each window's maximum "
-                f"should ({np.count_nonzero(expected)} pixels here)."
-            )
-        raise AssertionError(
-            f"`{key}` differs from the expected gradient: each dy[n, i, j, c] goes to the maximum of "
-            "window (i, j), and gradients of overlapping windows add up."
-        )
-
-
-
-
-
-

@@ -25,10 +25,10 @@ def _set(layer, name, weights):
     layer.set_weights(weights)
 
 
-def _block(sub, seed, c_in, filters, strides, size=6):
+def _block(sub, seed, c_in, filters, strides, size=6, **options):
     """The student's block, built for (batch, size, size, c_in), with seeded weights set."""
     rng = np.random.default_rng(seed)
-    block = sub.ResidualBlock(filters, strides=strides)
+    block = sub.ResidualBlock(filters, strides=strides, **options)
     block.build((None, size, size, c_in))
     projection = c_in != filters or strides != 1
     kernels = {"conv1": (3, 3, c_in, filters), "conv2": (3, 3, filters, filters)}
@@ -61,14 +61,7 @@ def _images(seed, shape):
 
 @check(points=1, visible=True, rtol=1e-4, atol=1e-5)
 def identity_shortcut_inference(sub):
-    """4 -> 4 channels, stride 1 (identity shortcut), inference mode, on a (2, 6, 6, 4) batch."""
+    """the notes' y = F(x) + x: 4 -> 4 channels, stride 1 (identity shortcut), inference mode, on a
+    (2, 6, 6, 4) batch."""
     block = _block(sub, 0, 4, 4, 1)
     return {"y": block(_images(1, (2, 6, 6, 4)), training=False)}
-
-
-
-
-
-
-
-

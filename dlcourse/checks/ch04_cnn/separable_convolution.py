@@ -19,35 +19,3 @@ def depthwise_single_kernel(sub):
     """depthwise convolution with M = 1: one 5x5 image with 2 channels, a 3x3 kernel, stride 1, no padding."""
     x, dk = _normal(0, (1, 5, 5, 2), (3, 3, 2, 1))
     return {"z": sub.depthwise_conv2d(x, dk, 1, 0)}
-
-
-def _depthwise_ok(student, reference):
-    got, expected = student.get("z"), reference["z"]
-    if got is None or np.shape(got) != expected.shape:
-        raise AssertionError(f"`z` has shape {np.shape(got)}, expected {expected.shape} (N, oh, ow, C_in * M).")
-    got = np.asarray(got, dtype=float)
-    if np.allclose(got, expected, rtol=1e-5, atol=1e-6):
-        return
-    n, oh, ow, channels = expected.shape
-    swapped = expected.reshape(n, oh, ow, 3, 2).swapaxes(3, 4).reshape(expected.shape)
-    if np.allclose(got, swapped, rtol=1e-5, atol=1e-6):
-        raise AssertionError(
-            "the depthwise outputs are right but in the wrong channel order: output channel c * M + q "
-            "is input channel c with kernel q (the M outputs of one input channel are adjacent)."
-        )
-    raise AssertionError("`z` differs from the expected depthwise convolution (stride 2, padding 1, M = 2).")
-
-
-
-
-
-
-_CONFIGS = [  # kh, kw, c_in, c_out, depth_multiplier, use_bias
-    (3, 3, 64, 128, 1, True),
-    (3, 3, 3, 32, 1, False),
-    (5, 3, 16, 8, 2, True),
-    (1, 1, 10, 20, 1, True),
-    (7, 7, 32, 64, 4, False),
-]
-
-

@@ -25,9 +25,3 @@ def small_problem(sub):
     """5 samples, 4 features, 3 classes, no penalty, Delta = 1: loss and dW."""
     W, X, y = _problem(0, 5, 4, 3)
     return _result("", sub.svm_loss(W, X, y, 0.0, 1.0))
-
-
-
-
-
-
