@@ -100,6 +100,8 @@ def one_filter_and_invalid_filters(sub):
     for key, c_in, seed in (("y_one_channel", 1, 10), ("y_two_to_one", 2, 11)):
         try:
             out[key] = _block(sub, seed, c_in, 1, 1, size=5)(_images(seed + 10, (2, 5, 5, c_in)), training=False)
+        except NotImplementedError:
+            raise  # an unfinished block is "not implemented yet", not a wrong answer
         except Exception as err:  # noqa: BLE001 -- reported by the comparison
             errors.append(f"{key}: {type(err).__name__}({str(err)[:120]!r})")
     raised = []
@@ -109,6 +111,8 @@ def one_filter_and_invalid_filters(sub):
             raised.append(0)
         except ValueError:
             raised.append(1)
+        except NotImplementedError:
+            raise
         except Exception:  # noqa: BLE001 -- the wrong exception type
             raised.append(0)
     return {**out, "errors": "; ".join(errors), "raised": np.array(raised)}
