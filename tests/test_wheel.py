@@ -1,11 +1,13 @@
 """The wheel students install carries the library, tooling and visible checks -- no answers."""
 
+import ast
 import subprocess
 import sys
 import zipfile
 
 from conftest import ROOT
 from dlcourse.grading.course import Course
+from test_release import _reads, _top_level_names, hidden_only_names
 
 
 def test_wheel_has_visible_checks_and_no_solutions_or_hidden_tests(tmp_path):
@@ -22,6 +24,10 @@ def test_wheel_has_visible_checks_and_no_solutions_or_hidden_tests(tmp_path):
         for chk in exercise.checks:
             shown = f"def {chk.name}(".encode() in texts[checks_py]
             assert shown == chk.visible, (exercise.id, chk.name)
+        # Nor the helpers and inputs that only hidden checks use.
+        tree = ast.parse(texts[checks_py])
+        leaked = hidden_only_names(exercise) & (set(_top_level_names(tree)) | _reads(tree))
+        assert not leaked, (exercise.id, sorted(leaked))
         # The packaged checks carry no reference answer (the library may share the math).
         solution = exercise.solution.read_text()
         answer = solution.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]

@@ -3,10 +3,12 @@
 - exercises/<id>.py: the solution with each `### BEGIN SOLUTION` ... `### END SOLUTION` region
   replaced by `# YOUR CODE HERE` and `raise NotImplementedError()` (nbgrader's convention) at
   the region's indentation; everything else verbatim.
-- exercises/<id>.ipynb: the same stub as a notebook, for students who work in Jupyter.
-- dlcourse/checks/<id>.py: the grader's module with every hidden check removed -- what
-  `dlcourse check` runs -- and dlcourse/checks/<id>.npz: the reference's outputs on those
-  visible checks, tagged with the hash of the sources they came from.
+- exercises/<id>.ipynb: the same stub as a notebook, for students who work in Jupyter, with a
+  last cell that runs the visible checks in the kernel (`dlcourse.grading.notebook`).
+- dlcourse/checks/<id>.py: the grader's visible checks and only what they use (no hidden check,
+  nor a helper only hidden checks use) -- what `dlcourse check` runs -- and
+  dlcourse/checks/<id>.npz: the reference's outputs on those visible checks, tagged with the
+  hash of the sources they came from.
 """
 
 from __future__ import annotations
@@ -61,10 +63,25 @@ def stub_source(source: str, origin: str = "<solution>") -> str:
     return "".join(out)
 
 
-def notebook_text(py_source: str) -> str:
+CHECK_HEADING = """## Check your work
+
+Run the cell below to run this exercise's visible checks (those of `dlcourse check`) on the
+functions you defined above. The hidden tests run when your work is graded. (In Colab, first run
+`!pip install dlcourse`.)"""
+
+CHECK_CELL = 'from dlcourse.grading.notebook import check_notebook\n\ncheck_notebook("{id}", globals())'
+
+
+def notebook_text(py_source: str, exercise_id: str | None = None) -> str:
+    """The stub as a notebook: its cells, then (given `exercise_id`) a last cell that runs the
+    visible checks. The .py stub has no such cell: `dlcourse check` is its way."""
     import jupytext
+    import nbformat
 
     notebook = jupytext.reads(py_source, fmt="py:percent")
+    if exercise_id is not None:
+        notebook.cells += [nbformat.v4.new_markdown_cell(CHECK_HEADING),
+                           nbformat.v4.new_code_cell(CHECK_CELL.format(id=exercise_id))]
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # nbformat's ids are random; a release must be reproducible
     notebook.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
@@ -73,27 +90,89 @@ def notebook_text(py_source: str) -> str:
 
 
 def visible_checks_source(grader_source: str, origin: str = "<grader>") -> str:
-    """The grader's source without its hidden checks (decorators and bodies removed)."""
+    """The grader's source as students get it: its visible checks and only what they reach.
+
+    Kept: the module docstring, imports, FORBIDDEN, the visible checks (decorators included: a
+    `compare=` or `hint=` they name), and every module-level function, class and assignment
+    those reach, transitively. Dropped: the hidden checks and every other top-level definition
+    -- a helper that builds a hidden check's inputs, or whose docstring explains the trap it
+    sets, stays in graders/. A comment above a statement goes with it. A visible check's
+    `requires=` may still name a hidden check: the packaged copy is loaded with
+    `checks_of(..., strict=False)`, which allows that.
+    """
     tree = ast.parse(grader_source)
+    body = tree.body
+    defines = [_defined_names(node) for node in body]
+    keep = set()
+    for index, node in enumerate(body):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or "FORBIDDEN" in defines[index] or (
+                index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+            keep.add(index)
+        elif _check_decorator(node) is not None:
+            if not _is_hidden_check(node):
+                keep.add(index)
+        elif not defines[index]:
+            keep.add(index)  # a bare statement runs when the module loads: keep it and what it uses
+    hidden = {node.name for node in body if _is_hidden_check(node)}
+    pending = list(keep)
+    while pending:
+        user = body[pending.pop()]
+        wanted = _used_names(user)
+        if wanted & hidden:
+            raise ReleaseError(f"{origin}:{user.lineno} uses the hidden check `{min(wanted & hidden)}` outside the "
+                               "hidden checks, so it would ship to students; move the code they share into a helper "
+                               "function.")
+        for index, names in enumerate(defines):
+            if index not in keep and names & wanted:
+                keep.add(index)
+                pending.append(index)
     lines = grader_source.splitlines(keepends=True)
-    drop = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and _is_hidden_check(node):
-            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            drop.update(range(first, node.end_lineno + 1))
-    kept = [line for number, line in enumerate(lines, 1) if number not in drop]
+    kept, start = [], 0  # a statement's span starts after the previous one ends: its comments go with it
+    for index, node in enumerate(body):
+        end = len(lines) if index == len(body) - 1 else node.end_lineno
+        if index in keep:
+            kept.extend(lines[start:end])
+        start = end
     header = f'# Generated by `dlcourse release` from the visible checks of {origin}; do not edit.\n'
     return header + "".join(kept)
 
 
-def _is_hidden_check(node: ast.FunctionDef) -> bool:
+def _defined_names(node: ast.stmt) -> set[str]:
+    """The module-level names a top-level statement binds (imports aside)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        targets = [node.target]
+    else:
+        return set()
+    return {name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name)}
+
+
+def _used_names(node: ast.stmt) -> set[str]:
+    """Every name a statement reads, decorators and default values included."""
+    return {name.id for name in ast.walk(node) if isinstance(name, ast.Name) and not isinstance(name.ctx, ast.Store)}
+
+
+def _check_decorator(node: ast.stmt):
+    """The `@check(...)` call decorating a top-level function, else None."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
     for decorator in node.decorator_list:
         if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", getattr(decorator.func, "attr", "")) == "check":
-            for keyword in decorator.keywords:
-                if keyword.arg == "visible":
-                    return not (isinstance(keyword.value, ast.Constant) and keyword.value.value is True)
-            return True
-    return False
+            return decorator
+    return None
+
+
+def _is_hidden_check(node: ast.stmt) -> bool:
+    decorator = _check_decorator(node)
+    if decorator is None:
+        return False
+    for keyword in decorator.keywords:
+        if keyword.arg == "visible":
+            return not (isinstance(keyword.value, ast.Constant) and keyword.value.value is True)
+    return True
 
 
 @dataclasses.dataclass
@@ -112,7 +191,7 @@ def plan(course: Course, checks_dir: pathlib.Path | None = None) -> Plan:
         solution = exercise.solution.read_text(encoding="utf-8")
         stub = stub_source(solution, str(exercise.solution.relative_to(course.root)))
         texts[course.root / "exercises" / f"{exercise.id}.py"] = stub
-        texts[course.root / "exercises" / f"{exercise.id}.ipynb"] = notebook_text(stub)
+        texts[course.root / "exercises" / f"{exercise.id}.ipynb"] = notebook_text(stub, exercise.id)
         grader = exercise.grader.read_text(encoding="utf-8")
         checks_source = visible_checks_source(grader, f"graders/{exercise.id}.py")
         if not any(c.visible for c in exercise.checks):
@@ -202,6 +281,8 @@ Check your work (visible checks only; hidden tests run at grading time):
 
     pip install dlcourse
     dlcourse check ch01_perceptron/dense_forward
+
+In a notebook, run its last cell (`check_notebook(...)`) instead.
 
 Submit this folder (or a .zip of it) with the same layout.
 """

@@ -36,9 +36,3 @@ def _gradients(sub, case, names=_NAMES):
 def one_step(sub):
     """T = 1 (no recurrence yet): loss and all four gradients, 2 sequences."""
     return _gradients(sub, _case(0, batch=2, steps=1, input_dim=3, units=4, output_units=2))
-
-
-
-
-
-

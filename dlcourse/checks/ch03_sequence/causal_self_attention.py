@@ -25,25 +25,3 @@ def small_example(sub):
     """causal_mask(4), and causal self-attention on one sequence of 3 positions (d_model = 2)."""
     return {"mask": np.asarray(sub.causal_mask(4), dtype=bool),
             **_attend(sub, _case(1, batch=1, steps=3, d_model=2, d_k=2, d_v=2))}
-
-
-
-
-
-
-def _no_look_ahead(student, reference):
-    weights = student.get("weights")
-    if weights is None or np.shape(weights) != reference["weights"].shape:
-        raise AssertionError(f"`weights` has shape {np.shape(weights)}, expected {reference['weights'].shape}.")
-    weights = np.asarray(weights, dtype=float)
-    if not np.all(np.isfinite(weights)) or not np.all(np.isfinite(student.get("output", np.nan))):
-        raise AssertionError("the output or the weights contain inf or NaN: use a numerically stable softmax.")
-    if np.any(np.abs(np.triu(weights, k=1)) > 0):
-        raise AssertionError("some weights above the diagonal are not 0: position t must not attend to s > t.")
-    if not np.allclose(weights.sum(axis=-1), 1.0, atol=1e-6):
-        raise AssertionError("the rows of the attention weights must each sum to 1 (softmax over the keys).")
-    for key in ("output", "weights"):
-        if not np.allclose(student[key], reference[key], rtol=1e-5, atol=1e-6):
-            raise AssertionError(f"`{key}` differs from the expected values on large inputs.")
-
-

@@ -30,9 +30,3 @@ def _step(sub, seed, batch, input_dim, units, **kwargs):
 def one_step(sub):
     """lstm_step on 2 examples, 3 inputs, 4 units."""
     return _step(sub, 0, batch=2, input_dim=3, units=4)
-
-
-
-
-
-

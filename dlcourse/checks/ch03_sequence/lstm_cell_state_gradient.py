@@ -30,9 +30,3 @@ def _forget(sub, seed, batch, steps, input_dim, units, **kwargs):
 def one_step(sub):
     """forget_gates for T = 1 on 2 sequences, 3 inputs, 4 units."""
     return {"f": _forget(sub, 0, batch=2, steps=1, input_dim=3, units=4)}
-
-
-
-
-
-

@@ -54,9 +54,3 @@ def sequence_outputs(sub):
     """keras.layers.RNN(cell, return_sequences=True) on 2 sequences of 4 steps, 3 inputs, 5 units, 2 outputs."""
     x, weights = _case(0, batch=2, steps=4, input_dim=3, units=5, output_units=2)
     return {"y_hat": _numpy(_rnn(sub, x, weights, return_sequences=True)(x))}
-
-
-
-
-
-

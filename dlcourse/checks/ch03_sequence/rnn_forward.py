@@ -28,9 +28,3 @@ def _run(sub, case):
 def small_batch(sub):
     """2 sequences of 3 steps, 2 inputs, 3 hidden units, 1 output, starting from h_0 = 0."""
     return _run(sub, _case(0, batch=2, steps=3, input_dim=2, units=3, output_units=1, zero_h0=True))
-
-
-
-
-
-

@@ -25,9 +25,3 @@ def _attend(sub, qkv, mask=None):
 def single_sequence(sub):
     """3 queries, 4 keys, d_k = 2, d_v = 3, no batch axis, no mask."""
     return _attend(sub, _qkv(0, (), queries=3, keys=4, d_k=2, d_v=3))
-
-
-
-
-
-

@@ -57,24 +57,8 @@ def _numpy(x):
     return keras.ops.convert_to_numpy(x)
 
 
-def _attend(sub, seed, batch, steps, d_model, key_dim, **options):
-    x, weights = _case(seed, batch, steps, d_model, key_dim, **options)
-    output, scores = _layer(sub, x, weights, key_dim, **options)(x, return_attention_scores=True)
-    return _numpy(output), _numpy(scores)
-
-
 @check(points=1, visible=True, rtol=1e-4, atol=1e-5)
 def notes_form(sub):
     """the notes' form (no options): 2 sequences of 4 positions, d_model = 6, key_dim = 3, output (2, 4, 3)."""
     x, weights = _case(0, batch=2, steps=4, d_model=6, key_dim=3)
     return {"output": _numpy(_layer(sub, x, weights, 3)(x))}
-
-
-
-
-
-
-
-
-
-

@@ -9,26 +9,9 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow", "torch", "jax")
 
 
-def _random_w_hh(rng, units, spectral_norm):
-    w_hh = rng.normal(size=(units, units))
-    return w_hh * (spectral_norm / np.linalg.norm(w_hh, 2))
-
-
-def _norms(sub, x, h0, w_xh, w_hh, activation):
-    return np.asarray(sub.state_gradient_norms(x, h0, w_xh, w_hh, activation), dtype=float)
-
-
 @check(points=1, visible=True, hint="tanh'(a) = 1 - tanh(a)^2; relu'(a) is 1 where a > 0 and 0 elsewhere, "
                                     "0 at a = 0 too.")
 def derivatives(sub):
     """activation_derivative on a grid of pre-activations that includes a = 0 exactly."""
     a = np.array([[-3.0, -0.5, 0.0], [1e-9, 0.5, 3.0]])
     return {"tanh": sub.activation_derivative(a, "tanh"), "relu": sub.activation_derivative(a, "relu")}
-
-
-
-
-
-
-
-

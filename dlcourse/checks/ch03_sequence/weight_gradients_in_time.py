@@ -39,11 +39,3 @@ def _terms(sub, case, names=_NAMES):
 def one_step(sub):
     """T = 1, 2 sequences: the loss, dL_1/dW_hy and the single term of W_xh and of W_hh."""
     return _terms(sub, _case(0, batch=2, steps=1, input_dim=3, units=4, output_units=2))
-
-
-
-
-
-
-
-

@@ -9,23 +9,9 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.detection", "tensorflow", "keras", "torch", "torchvision")
 
 
-def _boxes(rng, n, low=1.0, high=12.0):
-    """n corner boxes: top-left in [0, 30)^2, sides in [low, high)."""
-    top_left = rng.uniform(0, 30, size=(n, 2))
-    return np.concatenate([top_left, top_left + rng.uniform(low, high, size=(n, 2))], axis=1)
-
-
 @check(points=1, visible=True)
 def encode_two_pairs(sub):
     """Targets of [0, 0, 4, 4] from [0, 0, 2, 4] (a box twice as tall) and of a shifted box."""
     ground_truth = np.array([[0, 0, 4, 4], [2, 3, 6, 9]], dtype=float)
     proposals = np.array([[0, 0, 2, 4], [1, 1, 5, 7]], dtype=float)
     return {"targets": sub.encode_boxes(ground_truth, proposals)}
-
-
-
-
-
-
-
-

@@ -9,22 +9,7 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.detection", "tensorflow", "keras", "torch", "torchvision")
 
 
-def _random_boxes(rng, n, size=20.0):
-    """n corner boxes with positive sides inside a size x size image."""
-    corners = rng.uniform(0, size, size=(n, 2, 2))
-    low, high = corners.min(axis=1), corners.max(axis=1)
-    return np.concatenate([low, high], axis=1)
-
-
 @check(points=1, visible=True)
 def iou_of_a_few_boxes(sub):
     """[0, 0, 2, 2] against a shifted box (IoU 1/7), itself (1) and a far box (0)."""
     return {"iou": sub.pairwise_iou([[0, 0, 2, 2]], [[1, 1, 3, 3], [0, 0, 2, 2], [5, 5, 6, 6]])}
-
-
-
-
-
-
-
-

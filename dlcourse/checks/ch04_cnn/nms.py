@@ -9,11 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.detection", "tensorflow", "keras", "torch", "torchvision")
 
 
-def _random_boxes(rng, n, size=40.0, low=4.0, high=14.0):
-    top_left = rng.uniform(0, size, size=(n, 2))
-    return np.concatenate([top_left, top_left + rng.uniform(low, high, size=(n, 2))], axis=1)
-
-
 def _kept(sub, *args, **kwargs):
     return np.asarray(sub.non_max_suppression(*args, **kwargs)).astype(np.int64).reshape(-1)
 
@@ -33,13 +28,3 @@ def three_boxes(sub):
     """Two overlapping boxes and a separate one: the weaker overlapping box is suppressed."""
     boxes = [[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30]]
     return {"kept": _kept(sub, boxes, [0.8, 0.9, 0.7], 10, iou_threshold=0.5)}
-
-
-
-
-
-
-
-
-
-

@@ -9,22 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.detection", "skimage", "cv2")
 
 
-def _voronoi_image(seed, height, width, n_regions, noise=0.02):
-    """A segmentation into convex (so connected) cells around random centres, numbered by first
-    appearance in row-major order, and an image whose cells have random colours plus noise."""
-    rng = np.random.default_rng(seed)
-    centres = rng.uniform(0, [height, width], size=(n_regions, 2))
-    rows, cols = np.indices((height, width))
-    nearest = np.argmin((rows[..., None] - centres[:, 0]) ** 2 + (cols[..., None] - centres[:, 1]) ** 2, axis=-1)
-    _, first, inverse = np.unique(nearest, return_index=True, return_inverse=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    segments = rank[inverse].reshape(height, width)
-    colours = rng.uniform(size=(segments.max() + 1, 3))
-    image = np.clip(colours[segments] + rng.normal(0, noise, (height, width, 3)), 0, 1)
-    return image, segments
-
-
 def _same_boxes(student, reference):
     for key, expected in reference.items():
         got = student.get(key)
@@ -57,9 +41,3 @@ def three_stripes(sub):
     segments = np.repeat([[0, 0, 1, 1, 2, 2]], 4, axis=0)
     colours = np.array([[0.1, 0.1, 0.1], [0.2, 0.15, 0.1], [0.9, 0.8, 0.2]])
     return {"boxes": np.asarray(sub.greedy_grouping(colours[segments], segments), dtype=float)}
-
-
-
-
-
-

@@ -13,16 +13,6 @@ def _one_hot(labels, num_classes):
     return np.eye(num_classes)[np.asarray(labels)]
 
 
-def _problem(seed, n, num_classes, score_scale=2.0):
-    """Scores, predicted boxes, one-hot labels and true boxes of n images; boxes in [0, 1]."""
-    rng = np.random.default_rng(seed)
-    scores = rng.normal(0, score_scale, size=(n, num_classes))
-    y = _one_hot(rng.integers(0, num_classes, size=n), num_classes)
-    box_true = np.column_stack([rng.uniform(0.2, 0.8, (n, 2)), rng.uniform(0.1, 0.6, (n, 2))])
-    box_pred = np.clip(box_true + rng.normal(0, 0.1, size=(n, 4)), 0, 1)
-    return scores, box_pred, y, box_true
-
-
 def _total(prefix, result):
     loss, grad = result
     return {f"{prefix}loss": float(loss), f"{prefix}grad": np.asarray(grad, dtype=float)}
@@ -41,11 +31,3 @@ def two_images_by_hand(sub):
             "l_cls": float(sub.classification_loss(scores, y)),
             "l_box": float(sub.localization_loss(box_pred, box_true)),
             **_total("", sub.detection_loss(scores, box_pred, y, box_true, 1.0))}
-
-
-
-
-
-
-
-

@@ -42,38 +42,3 @@ def _same_windows(student, reference):
 def windows_of_one_size(sub):
     """4x4 windows with stride 2 on a 6x8 image: 2 rows of 3."""
     return {"windows": _windows(sub, 6, 8, [4], 2)}
-
-
-
-
-def _mean_brightness(crop):
-    return float(np.mean(crop))
-
-
-def _square_image():
-    image = np.full((12, 12, 3), 0.1)
-    image[3:9, 4:10] = 0.9
-    return image
-
-
-def _detections(sub, image, score_fn, sizes, stride, threshold):
-    boxes, scores = sub.detect_with_sliding_window(image, score_fn, sizes, stride, threshold)
-    return (np.asarray(boxes, dtype=float).reshape(-1, 4),
-            np.asarray(scores, dtype=float).reshape(-1))
-
-
-def _zero_one_image():
-    """A 0/1 image whose 2x2 windows (stride 2) hold 2, 3, 4, 0, 1 and 2 ones: mean scores 0.5,
-    0.75, 1, 0, 0.25 and 0.5 -- exact in binary floating point, two of them equal to 0.5."""
-    image = np.zeros((4, 6, 3))
-    for (y, x), ones in zip([(0, 0), (0, 2), (0, 4), (2, 0), (2, 2), (2, 4)], (2, 3, 4, 0, 1, 2)):
-        image[y + np.arange(4)[:ones] // 2, x + np.arange(4)[:ones] % 2] = 1.0
-    return image
-
-
-
-
-def _contrast(crop):
-    return float(crop.max() - crop.min() + 0.01 * crop.shape[0] - 0.02 * crop.shape[1])
-
-

@@ -9,20 +9,8 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "sklearn")
 
 
-def _problem(seed, n=7, d=3, m=9, hidden=4):
-    rng = np.random.default_rng(seed)
-    return (rng.normal(size=(n, d)), rng.integers(0, n, size=(m, 2)), rng.normal(size=(2 * d, hidden)),
-            rng.normal(size=hidden), rng.normal(size=hidden), float(rng.normal()))
-
-
 @check(points=1, visible=True)
 def dot_product_on_three_nodes(sub):
     """dot-product scores of pairs (0, 1), (1, 2), (2, 2)."""
     h = np.array([[1.0, 0.0], [0.5, 2.0], [-1.0, 1.0]])
     return {"scores": sub.dot_product_scores(h, np.array([[0, 1], [1, 2], [2, 2]]))}
-
-
-
-
-
-

@@ -9,14 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
 
-def _problem(seed, n=6, f=3, d=4, heads=2, scale=1.0):
-    rng = np.random.default_rng(seed)
-    a = (rng.random((n, n)) < 0.4).astype(float)
-    np.fill_diagonal(a, 0.0)
-    return (a, rng.normal(size=(n, f)), rng.normal(size=(heads, f, d)) * scale,
-            rng.normal(size=(heads, d)), rng.normal(size=(heads, d)))
-
-
 @check(points=1, visible=True)
 def coefficients_on_a_triangle_with_a_pendant(sub):
     """one head on the triangle 0-1-2 with node 3 hanging off node 2 (neighbours only)."""
@@ -24,11 +16,3 @@ def coefficients_on_a_triangle_with_a_pendant(sub):
     h = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.5]])
     w = np.array([[1.0, 0.5], [-0.5, 1.0]])
     return {"alpha": sub.attention_coefficients(a, h, w, np.array([1.0, -1.0]), np.array([0.5, 0.5]))}
-
-
-
-
-
-
-
-

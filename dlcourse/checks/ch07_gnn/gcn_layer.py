@@ -9,13 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
 
-def _graph(seed, n, e, f, units):
-    rng = np.random.default_rng(seed)
-    senders, receivers = rng.integers(0, n, e), rng.integers(0, n, e)
-    return (rng.normal(size=(n, f)), senders, receivers, rng.normal(size=(f, units)),
-            rng.normal(size=(f, units)))
-
-
 @check(points=1, visible=True)
 def mean_aggregation_on_a_star(sub):
     """aggregate_mean on a star: nodes 1, 2, 3 send to node 0."""
@@ -31,24 +24,3 @@ def gcn_layer_on_a_triangle(sub):
     w_k = np.array([[1.0, -1.0, 0.5], [0.5, 2.0, -1.0]])
     b_k = np.array([[0.0, 1.0, 1.0], [-1.0, 0.0, 0.5]])
     return {"h_next": sub.gcn_layer(h, senders, receivers, w_k, b_k, "relu")}
-
-
-
-
-
-
-def _raised_and_still_works(student, reference):
-    if student["raised"] != 1:
-        raise AssertionError("gcn_layer(..., 'softmax') should raise ValueError for an unknown activation.")
-    if "valid_error" in student:
-        raise AssertionError(f"gcn_layer(..., 'relu') on a valid graph raised {student['valid_error']} "
-                             "-- only an unknown activation should raise.")
-    got, expected = np.asarray(student["h_relu"], dtype=float), reference["h_relu"]
-    if got.shape != expected.shape:
-        raise AssertionError(f"gcn_layer(..., 'relu') on this check's valid graph returned shape {got.shape}, "
-                             f"expected {expected.shape}.")
-    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
-        raise AssertionError("gcn_layer(..., 'relu') on this check's valid graph returned wrong values "
-                             f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
-
-

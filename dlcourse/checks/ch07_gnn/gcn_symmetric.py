@@ -9,14 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "scipy", "networkx")
 
 
-def _problem(seed, n, f, hidden, classes, p=0.3, scale=1.0):
-    rng = np.random.default_rng(seed)
-    upper = np.triu(rng.random((n, n)) < p, 1)
-    a = (upper | upper.T).astype(float)
-    return (a, rng.normal(size=(n, f)), rng.normal(size=(f, hidden)) * scale, rng.normal(size=hidden),
-            rng.normal(size=(hidden, classes)) * scale, rng.normal(size=classes))
-
-
 @check(points=1, visible=True)
 def layer_on_a_path(sub):
     """one ReLU layer on the path 0 - 1 - 2 - 3."""
@@ -24,9 +16,3 @@ def layer_on_a_path(sub):
     h = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, -1.0]])
     w = np.array([[1.0, -1.0], [0.5, 1.0]])
     return {"h_next": sub.gcn_symmetric_layer(a, h, w, np.array([0.1, -0.2]), "relu")}
-
-
-
-
-
-

@@ -9,42 +9,9 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
 
-def _multigraph(seed, n=9, e=16, f=4, d=3):
-    """A random directed graph with repeated edges, self-loops allowed, and nodes 0 and 1 without in-edges."""
-    rng = np.random.default_rng(seed)
-    senders, receivers = rng.integers(0, n, e), rng.integers(2, n, e)
-    senders[:2], receivers[:2] = n // 2, n - 1  # one repeated edge for sure
-    return rng.normal(size=(n, f)), senders, receivers, rng.normal(size=(f, d))
-
-
 @check(points=1, visible=True)
 def aggregate_on_a_star(sub):
     """sum, mean and max on a star: nodes 1, 2, 3 send to node 0, node 0 sends to node 1; node 4 hears nothing."""
     m = np.array([[1.0, -1.0], [2.0, 0.5], [-3.0, 4.0], [0.5, 1.0], [9.0, 9.0]])
     senders, receivers = np.array([1, 2, 3, 0]), np.array([0, 0, 0, 1])
     return {reduce: sub.aggregate(m, senders, receivers, 5, reduce) for reduce in ("sum", "mean", "max")}
-
-
-
-
-
-
-
-
-def _raised_and_still_works(student, reference):
-    for name, call in (("reduce", "aggregate(..., reduce='median')"),
-                       ("activation", "general_gnn_layer(..., activation='tanh')")):
-        if student[f"raised_{name}"] != 1:
-            raise AssertionError(f"{call} should raise ValueError for an unknown {name}.")
-    if "valid_error" in student:
-        raise AssertionError(f"general_gnn_layer(..., 'max', 'relu') on a valid graph raised {student['valid_error']} "
-                             "-- only an unknown reduce or activation should raise.")
-    got, expected = np.asarray(student["h_next"], dtype=float), reference["h_next"]
-    if got.shape != expected.shape:
-        raise AssertionError(f"general_gnn_layer(..., 'max', 'relu') on this check's valid graph returned shape "
-                             f"{got.shape}, expected {expected.shape}.")
-    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
-        raise AssertionError("general_gnn_layer(..., 'max', 'relu') on this check's valid graph returned wrong "
-                             f"values (largest difference {np.max(np.abs(got - expected)):.3g}).")
-
-

@@ -9,12 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "networkx")
 
 
-def _undirected(seed, n, p):
-    rng = np.random.default_rng(seed)
-    upper = np.triu(rng.random((n, n)) < p, 1)
-    return (upper | upper.T).astype(float)
-
-
 def _bowtie():
     """Two triangles sharing node 2, and a tail 4 - 5."""
     a = np.zeros((6, 6))
@@ -27,9 +21,3 @@ def _bowtie():
 def features_of_a_bowtie(sub):
     """degrees and triangle counts of two triangles sharing a node, with a tail."""
     return {"features": sub.structural_features(_bowtie())}
-
-
-
-
-
-

@@ -9,18 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
 
-def _problem(seed, n=7, f=4, p=3, d=5, isolated=True):
-    rng = np.random.default_rng(seed)
-    a = (rng.random((n, n)) < 0.35).astype(float)
-    np.fill_diagonal(a, 0.0)
-    if isolated:
-        a[n - 1] = 0.0
-    return dict(adjacency=a, h=rng.normal(size=(n, f)), w_pool=rng.normal(size=(f, p)),
-                b_pool=rng.normal(size=p), w_self=rng.normal(size=(f, d)),
-                w_neigh_mean=rng.normal(size=(f, d)), w_neigh_pool=rng.normal(size=(p, d)),
-                b=rng.normal(size=d))
-
-
 @check(points=1, visible=True)
 def mean_aggregator_on_a_star(sub):
     """mean aggregate on a star: node 0 hears from 1, 2, 3; the others hear from 0."""
@@ -29,26 +17,3 @@ def mean_aggregator_on_a_star(sub):
     a[1:, 0] = 1.0
     h = np.array([[1.0, 0.0], [0.0, 2.0], [4.0, 2.0], [-1.0, 2.0]])
     return {"a": sub.aggregate(a, h, "mean")}
-
-
-
-
-
-
-
-
-def _raised_and_still_works(student, reference):
-    if student["raised"] != 1:
-        raise AssertionError("aggregate(..., 'median') should raise ValueError for an unknown aggregator.")
-    if "valid_error" in student:
-        raise AssertionError(f"aggregate(..., 'mean') on a valid graph raised {student['valid_error']} "
-                             "-- only an unknown aggregator should raise.")
-    got, expected = np.asarray(student["a"], dtype=float), reference["a"]
-    if got.shape != expected.shape:
-        raise AssertionError(f"aggregate(..., 'mean') on this check's valid graph returned shape {got.shape}, "
-                             f"expected {expected.shape}.")
-    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
-        raise AssertionError("aggregate(..., 'mean') on this check's valid graph returned wrong values "
-                             f"(largest difference {np.max(np.abs(got - expected)):.3g}).")
-
-

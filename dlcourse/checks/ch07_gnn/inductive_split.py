@@ -9,12 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "networkx", "sklearn")
 
 
-def _graph(seed, n, p, f=2):
-    rng = np.random.default_rng(seed)
-    upper = np.triu(rng.random((n, n)) < p, 1)
-    return (upper | upper.T).astype(float), rng.normal(size=(n, f)), rng.integers(0, 3, n)
-
-
 def _masks_ok(student, reference):
     if int(student["num_masks"]) != 3:
         raise AssertionError(f"transductive_masks returned {int(student['num_masks'])} masks, expected the tuple "
@@ -52,18 +46,3 @@ def transductive_mask_sizes(sub):
     for key, mask in zip(("train", "validation", "test"), masks):
         out[f"odd_{key}"] = np.asarray(mask, dtype=bool).sum()
     return out
-
-
-def _subgraph_results(sub, seed, n, p):
-    a, x, split = _graph(seed, n, p)
-    parts = sub.inductive_subgraphs(a, x, split)
-    out = {"removed": sub.removed_edges(a, split), "num_subgraphs": len(parts)}
-    for s, (nodes, a_s, x_s) in enumerate(parts):
-        out.update({f"nodes_{s}": nodes, f"adjacency_{s}": a_s, f"x_{s}": x_s})
-    return out
-
-
-
-
-
-

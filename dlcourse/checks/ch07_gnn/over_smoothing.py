@@ -9,46 +9,7 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "scipy", "sklearn", "networkx")
 
 
-def _connected_graph(seed, n, p):
-    rng = np.random.default_rng(seed)
-    upper = np.triu(rng.random((n, n)) < p, 1)
-    upper[np.arange(n - 1), np.arange(1, n)] = True  # a path keeps it connected
-    return (upper | upper.T).astype(float), rng.normal(size=(n, 4))
-
-
 @check(points=1, visible=True)
 def similarity_of_three_vectors(sub):
     """S(H) for three 2-D states (one pair identical in direction, one orthogonal)."""
     return {"similarity": sub.mean_pairwise_cosine_similarity(np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 3.0]]))}
-
-
-
-
-
-
-def _same_curve(got, expected, name):
-    """Say where a curve differs and by how much, without printing the expected (hidden) values."""
-    got = np.asarray(got, dtype=float)
-    if got.shape != expected.shape:
-        raise AssertionError(f"{name} has shape {got.shape}, expected {expected.shape} "
-                             "(num_layers + 1 entries, entry 0 for H^(0) = X).")
-    close = np.isclose(got, expected, rtol=1e-5, atol=1e-6)
-    if not close.all():
-        wrong = np.flatnonzero(~close)
-        k = int(wrong[0])
-        how = "is NaN or infinite" if not np.isfinite(got[k]) else f"is off by {abs(got[k] - expected[k]):.3g}"
-        raise AssertionError(f"{name} differs from the expected one at {len(wrong)} of {len(close)} entries; "
-                             f"the first is S after {k} layers (entry {k}), which {how}.")
-
-
-def _residual_slows_smoothing(student, reference):
-    _same_curve(student["plain"], reference["plain"], "the curve without skip")
-    _same_curve(student["residual"], reference["residual"], "the curve with skip='residual'")
-    plain, residual = np.asarray(student["plain"]), np.asarray(student["residual"])
-    if not plain[-1] > residual[-1]:
-        raise AssertionError("after 20 layers the states with the residual skip should be less alike than "
-                             "without it.")
-
-
-
-

@@ -9,46 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
 
-def _graph(seed, n=6, f=3):
-    rng = np.random.default_rng(seed)
-    upper = np.triu(rng.random((n, n)) < 0.5, 1)
-    return (upper | upper.T).astype(float), rng.normal(size=(n, f)), rng.permutation(n)
-
-
-_W = np.random.default_rng(99).normal(size=(3, 2))
-
-
-def _gcn(a, x):  # equivariant
-    degree = np.maximum(a.sum(1, keepdims=True), 1.0)
-    return np.tanh((a @ x) / degree @ _W + x @ _W)
-
-
-def _position_mixing(a, x):  # not equivariant: it uses the node order
-    return np.cumsum(x, axis=0) + a @ x
-
-
-def _sum_readout(a, x):  # invariant
-    return (a @ x).sum(0) + x.max(0)
-
-
-def _first_node(a, x):  # not invariant
-    return x[0] + a[0] @ x
-
-
-def _integer_layer(a, x):  # equivariant, and exactly so on integer-valued inputs (no rounding)
-    return a @ x + 2.0 * x
-
-
-def _integer_readout(a, x):  # invariant, exactly so on integer-valued inputs
-    return (a @ x).sum(0) + x.sum(0)
-
-
-def _integer_graph(seed, n=5):
-    rng = np.random.default_rng(seed)
-    a = (rng.random((n, n)) < 0.5).astype(float)
-    return a, rng.integers(-3, 4, size=(n, 2)).astype(float), rng.permutation(n)
-
-
 @check(points=1, visible=True)
 def permutation_matrix_and_graph(sub):
     """P for perm = [2, 0, 1] and the permuted path graph."""
@@ -57,9 +17,3 @@ def permutation_matrix_and_graph(sub):
     x = np.array([[1.0, 0.0], [2.0, 0.5], [3.0, -1.0]])
     a_p, x_p = sub.permute_graph(a, x, perm)
     return {"p": sub.permutation_matrix(perm), "a_p": a_p, "x_p": x_p}
-
-
-
-
-
-

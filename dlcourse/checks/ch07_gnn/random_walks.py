@@ -9,12 +9,6 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "networkx")
 
 
-def _random_graph(seed, n, p):
-    rng = np.random.default_rng(seed)
-    upper = np.triu(rng.random((n, n)) < p, 1)
-    return (upper | upper.T).astype(float)
-
-
 def _check_walks(walks, adjacency, name="walk"):
     walks = np.asarray(walks)
     a = np.asarray(adjacency) != 0
@@ -49,71 +43,3 @@ def walk_on_a_cycle(sub):
     """a walk of 12 nodes from node 2 on the 6-cycle follows its edges."""
     a = np.roll(np.eye(6), 1, axis=1) + np.roll(np.eye(6), -1, axis=1)
     return {"adjacency": a, "walk": sub.random_walk(a, 2, 12, np.random.default_rng(0))}
-
-
-def _deepwalk_layout(student, reference):
-    walks = np.asarray(student["walks"])
-    expected = reference["walks"].shape
-    if walks.shape != expected:
-        raise AssertionError(f"deepwalk_walks returned shape {walks.shape}, expected {expected} "
-                             f"(walks_per_node * N rows, walk_length columns).")
-    n = len(reference["adjacency"])
-    if not np.array_equal(walks[:, 0], np.tile(np.arange(n), expected[0] // n)):
-        raise AssertionError("row r * N + v of deepwalk_walks should start at node v.")
-    _check_walks(walks, reference["adjacency"], "walks")
-    sink = np.asarray(student["into_a_sink"])
-    if sink.shape != (5,) or not np.array_equal(sink, [0, 1, 2, 2, 2]):
-        raise AssertionError(f"on the directed path 0 -> 1 -> 2 a walk of 5 nodes from node 0 should be "
-                             f"[0, 1, 2, 2, 2] (it stays at node 2, which has no neighbours), got {sink.tolist()}.")
-
-
-
-
-def _uniform_steps(student, reference):
-    rows = _check_walks(student["walks"], reference["adjacency"], "walks")
-    a = np.asarray(reference["adjacency"]) != 0
-    counts = np.zeros(a.shape)
-    np.add.at(counts, (rows[:, :-1].ravel(), rows[:, 1:].ravel()), 1)
-    for v in range(len(a)):
-        total = counts[v].sum()
-        if total < 50:
-            continue
-        degree = a[v].sum()
-        observed = counts[v][a[v]] / total
-        expected = 1.0 / degree
-        tolerance = 4.5 * np.sqrt(expected * (1 - expected) / total) + 0.01
-        if np.any(np.abs(observed - expected) > tolerance):
-            raise AssertionError(f"from node {v} (degree {int(degree)}) your walks move to its neighbours with "
-                                 f"frequencies {np.round(observed, 3).tolist()}, expected about "
-                                 f"{expected:.3f} each: draw the next node uniformly.")
-
-
-
-
-def _legal_layout(walks, adjacency, walk_length, walks_per_node, call):
-    """Shape (walks_per_node * N, walk_length), row r * N + v starting at v, steps along edges."""
-    walks = np.asarray(walks)
-    n = len(adjacency)
-    expected = (walks_per_node * n, walk_length)
-    if walks.shape != expected:
-        raise AssertionError(f"{call} returned shape {walks.shape}, expected {expected} "
-                             f"(walks_per_node * N rows, walk_length columns).")
-    if not np.array_equal(walks[:, 0], np.tile(np.arange(n), walks_per_node)):
-        raise AssertionError(f"{call}: row r * N + v should start at node v.")
-    _check_walks(walks, adjacency, f"walks of {call}")
-
-
-def _uses_the_generator(student, reference):
-    # The graph is rebuilt here, in the grading process, from the probe's seed.
-    a = _random_graph(5, 6, 0.6)
-    for key, seed in (("first", 7), ("same_seed", 7), ("other_seed", 8)):
-        _legal_layout(student[key], a, 10, 2, f"deepwalk_walks(a, 10, 2, default_rng({seed}))")
-    _legal_layout(student["short"], a, 1, 1, "deepwalk_walks(a, 1, 1, rng) (walk_length 1: just the starts)")
-    if not np.array_equal(student["first"], student["same_seed"]):
-        raise AssertionError("two generators with the same seed gave different walks: draw your random "
-                             "numbers from the rng argument only.")
-    if np.array_equal(student["first"], student["other_seed"]):
-        raise AssertionError("generators with different seeds gave the same walks: draw your random "
-                             "numbers from the rng argument.")
-
-
