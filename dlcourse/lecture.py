@@ -111,3 +111,94 @@ def references(docstring: str) -> list[tuple[str, str]]:
 def format_references(refs) -> str:
     """'§2.2 Optimization; §2.3.4 Dropout' for the pairs `refs`."""
     return "; ".join(f"§{number} {title}" for number, title in refs)
+
+
+# What the package adds to each section beyond the notes (the lecture map's last column).
+BEYOND = {
+    "1": "the notes' W is our kernel's transpose (Keras' layout), backprop written out by hand",
+    "2.1": "fan-in/fan-out for conv kernels; symmetry breaking measured on gradients",
+    "2.2": "momentum also as Keras' SGD(momentum) (the same rule); Adam's bias correction",
+    "2.3.4": "inverted dropout, the practical variant, next to the notes' form",
+    "2.3.3": "running statistics for inference",
+    "2.5": "the notes' guidelines as default search spaces; Hyperband brackets and expected improvement worked out",
+    "3.1": "gradient clipping; dL/dh_0; identity initialisation (IRNN) as the notes' 'initialise to 1'",
+    "3.2": "the cell-state gradient (the notes leave it unfinished); the W_i typo in the forget step named",
+    "3.3": "masks, biases and an output projection as named options; Keras' MultiHeadAttention as oracle",
+    "4.2.1": "augmentation as training-only Keras layers",
+    "4.2.4": "ResNet's post-activation ReLU and projection shortcut as options",
+    "4.3": "the softmax classifier and its gradient (unfinished in the notes); transfer learning",
+    "4.4": "box normalisation, R-CNN's box deltas and smooth-L1, NMS, VOC mAP, a trained R-CNN",
+    "7.1.1": "DeepWalk walks and skip-gram (the heading is empty in the notes)",
+    "7.1.2": "node2vec's 1/p, 1, 1/q transition (the heading is empty in the notes)",
+    "7.1.3": "the symmetric (Kipf-Welling) GCN; TF-GNN as oracle",
+    "7.2.1": "GAT self-loops as Velickovic's option; GATv2",
+    "7.2.2": "APPNP-style initial-residual skips",
+    "7.3.2": "losses and AUC for link prediction (the heading is empty in the notes)",
+    "7.4": "neighbour sampling and Cluster-GCN (the heading is empty in the notes)",
+}
+
+MAP_BEGIN, MAP_END = "<!-- lecture map: written by `python -m dlcourse.lecture README.md` -->", "<!-- end of lecture map -->"
+
+
+def _module_references(package_root):
+    """{section number: [module names]} from the `Lecture:` lines of the library's docstrings."""
+    import ast
+    import pathlib
+
+    found = {}
+    root = pathlib.Path(package_root)
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        if parts[1] in ("grading", "checks", "data") or len(parts) < 3:
+            continue
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if parts[-1] == "__init__":
+            continue  # a subpackage names every section of its modules; list the modules
+        for number, _ in references(ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""):
+            found.setdefault(number, []).append(f"`{name}`")
+    return found
+
+
+def lecture_map(course_root) -> str:
+    """The README's lecture map: each section of the notes, the library modules and exercises
+    that name it, and what we add beyond the notes."""
+    import pathlib
+
+    from dlcourse.grading.course import Course
+
+    course = Course(pathlib.Path(course_root))
+    modules = _module_references(pathlib.Path(__file__).resolve().parent)
+    exercises = {}
+    for exercise in course.exercises:
+        for number, _ in exercise.lecture:
+            exercises.setdefault(number, []).append(f"`{exercise.id}`")
+    rows = ["| section of the notes | library | exercises | beyond the notes |", "|---|---|---|---|"]
+    for number, title in SECTIONS.items():
+        rows.append(f"| §{number} {title} | {', '.join(modules.get(number, [])) or '—'} | "
+                    f"{', '.join(exercises.get(number, [])) or '—'} | {BEYOND.get(number, '—')} |")
+    return "\n".join(rows)
+
+
+def write_readme_map(readme, course_root) -> bool:
+    """Put the lecture map between the README's markers; True when the file changed."""
+    import pathlib
+
+    path = pathlib.Path(readme)
+    text = path.read_text(encoding="utf-8")
+    if MAP_BEGIN not in text or MAP_END not in text:
+        raise LectureReferenceError(f"{path} has no lecture-map markers; add the lines {MAP_BEGIN!r} and {MAP_END!r}.")
+    head, rest = text.split(MAP_BEGIN, 1)
+    _, tail = rest.split(MAP_END, 1)
+    new = f"{head}{MAP_BEGIN}\n{lecture_map(course_root)}\n{MAP_END}{tail}"
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    import pathlib
+    import sys
+
+    target = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "README.md").resolve()
+    changed = write_readme_map(target, target.parent)
+    print(f"{target}: lecture map {'written' if changed else 'already up to date'}")

@@ -97,3 +97,11 @@ def test_prompt_forbids_what_its_grader_forbids(exercise):
             "write the module or object as the grader's FORBIDDEN spells it, reasons in parentheses")
     assert sorted(listed) == sorted(exercise.forbidden), (
         f"{exercise.id}: the prompt forbids {sorted(listed)}, its grader {sorted(exercise.forbidden)}")
+
+
+def test_readme_lecture_map_is_up_to_date(tmp_path):
+    from dlcourse.lecture import write_readme_map
+
+    copy = tmp_path / "README.md"
+    copy.write_text((ROOT / "README.md").read_text())
+    assert not write_readme_map(copy, ROOT), "README's lecture map is stale: run `python -m dlcourse.lecture README.md`"
