@@ -24,7 +24,8 @@ with b of shape (units,) and g applied elementwise. The notes' activations are
 Implement `dense_forward(x, w, b, activation)` with numpy only and return y, a float array
 of shape (batch, units). `activation` is one of "sigmoid", "tanh", "relu"; raise
 ValueError for any other value. Inputs may be large (|z| in the thousands): the sigmoid must
-then return values close to 0 or 1, never NaN.
+then return values close to 0 or 1, and tanh values close to -1 or 1, never NaN. Written as
+above, exp(z) overflows there: rearrange the formulas (or use numpy's np.tanh).
 
 You may not use keras, tensorflow or dlcourse.perceptron.
 """

@@ -30,7 +30,8 @@ def all_activations(sub):
 
 @check(points=1)
 def single_perceptron_large_inputs(sub):
-    """one unit (units=1) with weighted sums up to about 1600: no overflow, no NaN."""
+    """one unit (units=1) with weighted sums up to about 1600: sigmoid and tanh saturate, no NaN
+    (the prompt states both)."""
     x, w, b = _inputs(3, batch=8, n_in=2, units=1, scale=1000.0)
     return {g: sub.dense_forward(x, w, b, g) for g in ("sigmoid", "tanh", "relu")}
 
