@@ -15,6 +15,8 @@ Subpackages follow the lecture, one per topic, and are imported on first use so 
 
 import importlib
 
+from dlcourse import _keras_registry
+
 __version__ = "0.1.0"
 
 _SUBPACKAGES = (
@@ -26,14 +28,28 @@ _SUBPACKAGES = (
 _KERAS_SUBPACKAGES = ("perceptron", "training", "sequence", "cnn", "detection", "gnn")
 
 
+def _import_keras_classes():
+    """Import every subpackage that defines Keras classes, so that all of them are registered."""
+    for name in _KERAS_SUBPACKAGES:
+        importlib.import_module(f"{__name__}.{name}")
+    # dlcourse.detection leaves its Keras modules (R-CNN, crops) for first use too.
+    importlib.import_module(f"{__name__}.detection")._import_keras_modules()
+
+
+# After `import dlcourse`, plain `keras.models.load_model` finds dlcourse's classes: Keras'
+# registry imports them on the first lookup of a "dlcourse>" name (see _keras_registry). This
+# imports neither Keras nor TensorFlow.
+_keras_registry.install(_import_keras_classes)
+
+
 def load_model(filepath, **kwargs):
     """`keras.models.load_model`, with every dlcourse Keras class registered first.
 
     A saved model names its classes ("dlcourse>Conv2D"), and Keras finds a class only once
-    the module defining it has been imported. `import dlcourse` imports its subpackages on
-    first use, so in a fresh process `keras.models.load_model` alone fails with "Could not
-    locate class"; this function imports every Keras-bearing subpackage (perceptron, training,
-    sequence, cnn, detection with its R-CNN and single-object detector, gnn) and then loads.
+    the module defining it has been imported. After `import dlcourse`, plain
+    `keras.models.load_model` imports them when a saved model names one; this function imports
+    every Keras-bearing subpackage (perceptron, training, sequence, cnn, detection with its R-CNN
+    and single-object detector, gnn) up front and then loads.
 
     Args:
         filepath: the saved model, e.g. a `.keras` file written by `model.save`.
@@ -47,10 +63,7 @@ def load_model(filepath, **kwargs):
 
     >>> model = dlcourse.load_model("model.keras")  # doctest: +SKIP
     """
-    for name in _KERAS_SUBPACKAGES:
-        importlib.import_module(f"{__name__}.{name}")
-    # dlcourse.detection leaves its Keras modules (R-CNN, crops) for first use too.
-    importlib.import_module(f"{__name__}.detection")._import_keras_modules()
+    _import_keras_classes()
     import keras
 
     return keras.models.load_model(filepath, **kwargs)

@@ -10,6 +10,7 @@ import tempfile
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dlcourse.grading.course import Course, CourseError
@@ -25,7 +26,7 @@ def _limits(timeout, memory):
 
 
 def _fail(message: str):
-    err_console.print(f"[bold red]error:[/] {message}")
+    err_console.print(f"[bold red]error:[/] {escape(message)}")  # `pip install "dlcourse[gnn]"` is not markup
     sys.exit(2)
 
 
@@ -57,14 +58,16 @@ def main():
     """dlcourse: the Advanced Deep Learning Architecture course -- release, check, grade."""
 
 
-def _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, chapters):
+def _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, chapters,
+                         exercises=None):
     if len(submissions) <= 1:
-        return run_grade(the_course, submissions, limits, cache, jobs, hidden, chapters=chapters)
+        return run_grade(the_course, submissions, limits, cache, jobs, hidden, chapters=chapters, exercises=exercises)
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err_console) as bar:
         task = bar.add_task("", total=len(submissions))
         return run_grade(the_course, submissions, limits, cache, jobs, hidden,
-                         progress=lambda name: bar.update(task, advance=1, description=name), chapters=chapters)
+                         progress=lambda name: bar.update(task, advance=1, description=name), chapters=chapters,
+                         exercises=exercises)
 
 
 @main.command()
@@ -73,15 +76,23 @@ def _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the full report as JSON.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write a class CSV (one row per submission).")
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), help="Write one feedback file per submission.")
-@click.option("--gradescope", "gradescope_dir", type=click.Path(file_okay=False), help="Write Gradescope results.json.")
+@click.option("--gradescope", "gradescope_dir", type=click.Path(file_okay=False),
+              help="Write the results.json Gradescope's autograder would give each submission (DIR/<name>/ for a "
+                   "class), to preview it; Gradescope cannot import these: upload `dlcourse gradescope build`'s zip.")
+@click.option("--stats", "stats_dir", type=click.Path(file_okay=False),
+              help="Write the class statistics (stats.csv) and a score histogram (scores.png) here "
+                   "(default: next to --csv, for a class).")
+@click.option("--assignment", "-a", metavar="NAME",
+              help="Grade, report and fill the CSV for this assignment of course.toml only "
+                   "(without a course.toml: one per chapter, named after it).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Exercises graded in parallel.")
 @click.option("--no-cache", is_flag=True, help="Grade everything again instead of resuming from .dlcourse-cache/.")
 @click.option("--chapters", "-c", multiple=True, metavar="CHAPTER",
               help="Grade only these chapters (repeatable), e.g. -c ch01_perceptron; default: all.")
 @_with_common
-def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs, no_cache, chapters, timeout,
-          memory):
+def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, stats_dir, assignment, jobs, no_cache,
+          chapters, timeout, memory):
     """Grade submissions (folders like exercises/, archives, or a folder of them) with hidden tests.
 
     Exits 0 whenever grading completed, whatever the scores.
@@ -91,16 +102,22 @@ def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs
     from dlcourse.grading.submissions import discover
 
     the_course = Course.find(course)
+    if assignment and chapters:
+        raise CourseError("pass either --assignment or --chapters, not both (an assignment names its exercises "
+                          "in course.toml).")
+    chosen = the_course.assignment(assignment) if assignment else None
     # Earlier reports (other students' scores) are hidden from student code: the report files
     # and folders themselves, never the folders around them (that could be /tmp or $HOME).
-    outputs = [pathlib.Path(p).resolve() for p in (json_path, csv_path, feedback_dir, gradescope_dir) if p]
+    outputs = [pathlib.Path(p).resolve() for p in (json_path, csv_path, feedback_dir, gradescope_dir, stats_dir)
+               if p]
     cache = Cache(None if no_cache else the_course.root / ".dlcourse-cache")
     with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as workdir:
         submissions = discover(list(paths), pathlib.Path(workdir))
         hidden = [pathlib.Path(workdir), *(o for o in outputs if o != pathlib.Path.cwd().resolve())]
         limits = _limits(timeout, memory)
         try:
-            report = _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, chapters)
+            report = _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, chapters,
+                                          chosen.exercises if chosen else None)
         except KeyboardInterrupt:
             err_console.print("interrupted: what was graded is cached; run the same command again to resume.")
             # Not sys.exit, which would wait for the grading threads: every child dies with us.
@@ -110,6 +127,10 @@ def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs
             shutil.rmtree(workdir, ignore_errors=True)
             sys.stdout.flush()
             os._exit(130)
+    if chosen:
+        from dlcourse.grading.assignments import apply
+
+        apply(report, chosen)
     reports.print_report(report, console)
 
     if json_path:
@@ -120,20 +141,51 @@ def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, jobs
         reports.write_feedback(report, pathlib.Path(feedback_dir))
     if gradescope_dir:
         reports.write_gradescope(report, pathlib.Path(gradescope_dir))
+    reports.print_statistics(report, console)
+    if stats_dir or (csv_path and len(report["submissions"]) > 1):
+        if stats_dir:
+            stats_csv, plot = pathlib.Path(stats_dir) / "stats.csv", pathlib.Path(stats_dir) / "scores.png"
+        else:
+            base = pathlib.Path(csv_path)
+            stats_csv, plot = base.with_name(f"{base.stem}-stats.csv"), base.with_name(f"{base.stem}-scores.png")
+        reports.write_statistics(report, stats_csv, plot)
+        console.print(f"class statistics: {stats_csv}, histogram: {plot}")
 
 
 @main.command()
-@click.argument("exercise_id")
+@click.argument("target", required=False, metavar="[EXERCISE|FILE]")
 @click.option("--path", type=click.Path(dir_okay=False), help="Your file (default: ./<id>.py or ./<name>.py).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Exercises checked in parallel (without EXERCISE).")
 @_with_common
-def check(exercise_id, path, timeout, memory):
-    """Run the visible checks of EXERCISE_ID (e.g. ch01_perceptron/dense_forward) on your file."""
-    from dlcourse.grading.report import print_exercise
-    from dlcourse.grading.student import check as run_check
+def check(target, path, jobs, timeout, memory):
+    """Run the visible checks of an exercise on your file; without EXERCISE, of every exercise here.
 
-    report = run_check(exercise_id.removesuffix(".py"), path, _limits(timeout, memory))
-    print_exercise(report, console)
-    sys.exit(0 if report["score"] == report["max_score"] else 1)
+    EXERCISE is an id (ch01_perceptron/dense_forward), a name (dense_forward) or your file
+    (ch01_perceptron/dense_forward.py, ./dense_forward.ipynb). Without it, every exercise file in
+    this folder and in chapter folders below it (laid out like exercises/) is checked. Exits 0
+    when every visible check passed. Hidden checks run only when your work is graded.
+    """
+    from dlcourse.grading import student
+
+    pairs, notes = student.resolve(target, path)
+    if not pairs:
+        raise CourseError("no exercise files here: run in the folder with your exercises "
+                          "(ch01_perceptron/dense_forward.py, ...), or name one: dlcourse check ID.")
+    limits = _limits(timeout, memory)
+    if target is None and path is None:
+        with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err_console, transient=True) as bar:
+            task = bar.add_task("", total=len(pairs))
+            reports = student.check_all(pairs, limits, jobs, progress=lambda: bar.update(task, advance=1))
+        student.print_checks(reports, console)
+    else:
+        exercise_id, path, files = pairs[0]
+        reports = [student.check(exercise_id, path, limits, files)]
+        student.print_check(reports[0], console)
+    for note in notes:
+        err_console.print(f"[yellow]note:[/] {escape(note)}")
+    sys.exit(0 if student.all_passed(reports) else 1)
 
 
 @main.command()
@@ -168,24 +220,75 @@ def release(course, check_only, bundle):
 @click.argument("course_dir", type=click.Path(file_okay=False))
 @click.option("--course", type=click.Path(file_okay=False), help="Course checkout (default: found from here).")
 @click.option("--chapters", "-c", multiple=True, metavar="CHAPTER",
-              help="Only these chapters (repeatable), e.g. -c ch01_perceptron; default: all.")
-def nbgrader(course_dir, course, chapters):
-    """Create or update an nbgrader course in COURSE_DIR: config, one assignment per chapter.
+              help="One assignment per chapter, for these chapters only (repeatable), e.g. -c ch01_perceptron.")
+@click.option("--assignment", "-a", "assignments", multiple=True, metavar="NAME",
+              help="Only these assignments of course.toml (repeatable); default: all of them.")
+def nbgrader(course_dir, course, chapters, assignments):
+    """Create or update an nbgrader course in COURSE_DIR: config, one nbgrader assignment per
+    assignment of course.toml (one per chapter without a course.toml, or with -c).
 
     Files you have edited are kept. Then use nbgrader as usual, from COURSE_DIR:
-    `nbgrader generate_assignment CHAPTER`, `nbgrader autograde CHAPTER`, `nbgrader export`.
+    `nbgrader generate_assignment NAME`, `nbgrader autograde NAME`, `nbgrader export`.
     """
-    from dlcourse.grading import nbgrader_bridge
+    try:
+        from dlcourse.grading import nbgrader_bridge
+    except ModuleNotFoundError as err:
+        if (err.name or "").partition(".")[0] != "nbgrader":
+            raise
+        raise CourseError('`dlcourse nbgrader` needs nbgrader, which is not installed; install it with '
+                          '`pip install "dlcourse[nbgrader]"`.') from None
 
     the_course = Course.find(course)
     root = pathlib.Path(course_dir).resolve()
-    outcome = nbgrader_bridge.build(the_course, root, chapters)
+    outcome = nbgrader_bridge.build(the_course, root, chapters, assignments)
     for path in outcome.written:
         console.print(f"wrote {path.relative_to(root)}")
     for path in outcome.kept:
         err_console.print(f"[yellow]kept[/] {path.relative_to(root)}: you changed it; delete it to regenerate.")
     console.print(f"nbgrader course at {root}: {len(outcome.written)} written, {len(outcome.unchanged)} unchanged, "
-                  f"{len(outcome.kept)} kept. Next: cd {root} && nbgrader generate_assignment CHAPTER")
+                  f"{len(outcome.kept)} kept. Next: cd {root} && nbgrader generate_assignment ASSIGNMENT")
+
+
+@main.group(cls=_Group)
+def gradescope():
+    """Grade on Gradescope: build the autograder zip, or run it (what Gradescope does)."""
+
+
+@gradescope.command(name="build")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--course", type=click.Path(file_okay=False), help="Course checkout (default: found from here).")
+@click.option("--assignment", "-a", metavar="NAME",
+              help="The assignment of course.toml to grade (default: every exercise of the course).")
+@click.option("--wheel", type=click.Path(dir_okay=False, exists=True),
+              help="Bundle this dlcourse wheel (default: one built from the checkout dlcourse runs from).")
+@click.option("--pypi", is_flag=True, help="Bundle no wheel: setup.sh installs this dlcourse version from PyPI.")
+def gradescope_build(out, course, assignment, wheel, pypi):
+    """Write Gradescope's autograder zip to OUT (upload it under "Configure Autograder").
+
+    It holds setup.sh (installs dlcourse into a virtual environment), run_autograder (grades
+    /autograder/submission with the hidden tests, writes results/results.json) and the
+    assignment's solutions/ and graders/.
+    """
+    from dlcourse.grading import gradescope as gradescopes
+
+    the_course = Course.find(course)
+    held = gradescopes.build(the_course, pathlib.Path(out), assignment, wheel, pypi)
+    console.print(f"wrote {out}: {len(held['exercises'])} exercises, {held['points']:g} points; "
+                  f"setup.sh installs {held['install']}.")
+
+
+@gradescope.command(name="run")
+@click.option("--root", type=click.Path(file_okay=False), default="/autograder", show_default=True,
+              help="Gradescope's folder: source/ (the unpacked zip), submission/, results/.")
+@click.option("--prepare", is_flag=True, help="Only compute the reference results (setup.sh does this once).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Exercises graded in parallel.")
+@_with_common
+def gradescope_run(root, prepare, jobs, timeout, memory):
+    """Grade ROOT/submission as Gradescope's run_autograder does; writes ROOT/results/results.json."""
+    from dlcourse.grading import gradescope as gradescopes
+
+    gradescopes.run(pathlib.Path(root), prepare=prepare, jobs=jobs, limits=_limits(timeout, memory))
 
 
 @main.command(name="list")

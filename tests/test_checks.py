@@ -45,7 +45,7 @@ def test_forbidden_names_are_found_under_their_other_spellings():
 
 
 def test_a_hint_is_added_to_the_default_feedback():
-    chk = Check(name="probe", probe=lambda sub: {}, points=1, hint="Average over N.")
+    chk = Check(name="probe", probe=lambda sub: {}, points=1, visible=True, hint="Average over N.")
     fraction, feedback = compare_results(chk, {"loss": np.array(2.0)}, {"loss": np.array(1.0)})
     assert fraction == 0.0 and feedback == "`loss` is 2, expected 1. Average over N."
 

@@ -76,8 +76,11 @@ def test_folder_of_archives_and_folders_with_reports(tmp_path):
             for test in exercise["tests"]:
                 assert set(test) >= {"name", "score", "max_score", "status", "feedback"}
 
-    rows = list(csv.DictReader((out / "class.csv").open()))
+    max_row, *rows = csv.DictReader((out / "class.csv").open())
+    assert max_row["submission"] == "max points" and float(max_row[TARGET]) == scores["alice"]["max_score"]
     assert [r["submission"] for r in rows] == ["alice", "bob", "carol", "dave"]
+    assert "class statistics (4 submissions)" in proc.stdout
+    assert (out / "class-scores.png").read_bytes().startswith(b"\x89PNG")  # the histogram, next to the CSV
     assert float(rows[0][TARGET]) == scores["alice"]["score"]
     bob_feedback = (out / "feedback" / "bob.md").read_text()
     assert "hidden check" in bob_feedback and "`tanh` differs" in bob_feedback

@@ -1,9 +1,10 @@
 """Saved dlcourse models load in a fresh Python process.
 
 A dlcourse class registers with Keras only when its module is imported, and `import dlcourse`
-imports its subpackages on first use, so a new process must load through `dlcourse.load_model`.
+imports its subpackages on first use; after `import dlcourse`, Keras' registry imports them
+when a saved model names one, so `keras.models.load_model` works as well as `dlcourse.load_model`.
 One small model per Keras-bearing subpackage is saved here with its input and its output
-(.npy); a child process that runs nothing but `import dlcourse; dlcourse.load_model(path)`
+(.npy); a child process that runs nothing but `import dlcourse` and one of the two loaders
 must reproduce the output (the oracle is the original model, in this process)."""
 
 import subprocess
@@ -167,18 +168,50 @@ def test_dlcourse_load_model_in_a_fresh_process(saved_models):
     assert "optimizer: dlcourse.training" in stdout  # compiled state came back as dlcourse's Adam
 
 
-def test_plain_keras_load_needs_the_classes_registered(saved_models):
-    """Without dlcourse.load_model Keras cannot find a class of a subpackage not yet imported;
-    dlcourse.detection registers its R-CNN on import when Keras is already loaded."""
+def test_plain_keras_load_after_import_dlcourse_in_a_fresh_process(saved_models):
+    """`import dlcourse` stays light, and Keras imported after it finds every dlcourse class."""
+    paths = [str(p) for p in saved_models.values()]
+    stdout = _run_child(f"""
+        import sys
+        import dlcourse
+        print("import dlcourse stays light:", not any(m in sys.modules for m in ("keras", "tensorflow")))
+        import keras
+        for path in {paths!r}:
+            check(keras.models.load_model(path), path)
+        print("loaded:", len({paths!r}))
+    """)
+    assert "import dlcourse stays light: True" in stdout
+    assert f"loaded: {len(saved_models)}" in stdout
+
+
+def test_plain_keras_load_needs_import_dlcourse(saved_models):
+    """Without dlcourse imported Keras cannot find a dlcourse class; `import dlcourse` (or any
+    subpackage) after Keras is loaded is enough for every subpackage's classes."""
+    paths = {name: str(path) for name, path in saved_models.items()}
     stdout = _run_child(f"""
         import keras
         try:
-            keras.models.load_model({str(saved_models["cnn"])!r})
+            keras.models.load_model({paths["cnn"]!r})
         except Exception as error:
-            print("cnn without dlcourse.cnn:", type(error).__name__, "Could not locate class" in str(error))
+            print("cnn without dlcourse:", type(error).__name__, "Could not locate class" in str(error))
         import dlcourse.detection
-        check(keras.models.load_model({str(saved_models["detection"])!r}), {str(saved_models["detection"])!r})
-        print("rcnn loaded")
+        for name in ("detection", "cnn", "gnn", "training"):
+            path = {paths!r}[name]
+            check(keras.models.load_model(path), path)
+        print("loaded after import dlcourse.detection")
     """)
-    assert "cnn without dlcourse.cnn: TypeError True" in stdout
-    assert "rcnn loaded" in stdout
+    assert "cnn without dlcourse: TypeError True" in stdout
+    assert "loaded after import dlcourse.detection" in stdout
+
+
+def test_the_registry_imports_dlcourse_once_and_only_for_dlcourse_names():
+    from dlcourse._keras_registry import LazyRegistry
+
+    calls = []
+    registry = LazyRegistry({"Custom>Mine": int}, import_all=lambda: calls.append(1))
+    assert "Custom>Mine" in registry and "Custom>Other" not in registry and registry.get("keras>x") is None
+    assert calls == []
+    assert "dlcourse>NoSuchLayer" not in registry and registry.get("dlcourse>Another") is None
+    assert calls == [1]  # once: an unknown name does not import everything again
+    assert keras.saving.get_custom_objects()["dlcourse>GCNConv"] is gnn.GCNConv
+    assert isinstance(keras.saving.get_custom_objects(), LazyRegistry)

@@ -131,9 +131,9 @@ def import_tensorflow_gnn():
                           "TF_USE_LEGACY_KERAS=1 before starting Python.")
     try:
         import tensorflow_gnn as tfgnn
-    except ImportError as err:  # pragma: no cover - depends on the installation
-        raise ImportError("tensorflow_gnn is not installed; install it with "
-                          "`pip install tensorflow-gnn tf-keras` to use GraphTensor interop.") from err
+    except ImportError as err:  # TF-GNN (with tf-keras) is the `gnn` extra
+        raise ImportError('GraphTensor interop needs TF-GNN, which is not installed; install it with '
+                          '`pip install "dlcourse[gnn]"` (dlcourse.gnn\'s own layers work without it).') from err
     return tfgnn
 
 

@@ -147,35 +147,57 @@ def compare_results(chk: Check, student: dict, reference: dict) -> tuple[float, 
     for key, expected in reference.items():
         if key not in student:
             return 0.0, f"`{key}` is missing from your results."
-        message = _difference(key, student[key], expected, chk.rtol, chk.atol)
+        message = _difference(key, student[key], expected, chk.rtol, chk.atol, chk.visible)
         if message:
             return 0.0, f"{message} {chk.hint}" if chk.hint else message
     return 1.0, ""
 
 
-def _difference(key, got, expected, rtol, atol) -> str:
+def _difference(key, got, expected, rtol, atol, visible=False) -> str:
+    """Feedback on `got` against `expected` ("" when they agree): the shape, or where the values
+    first differ. Only a visible check's feedback shows values: a hidden check's expected values
+    are the answer on inputs the student cannot see, and the student's own values could carry
+    those inputs out, so it names shapes, counts and the first differing index only."""
     got, expected = np.asarray(got), np.asarray(expected)
     if got.shape != expected.shape:
         return f"`{key}` has shape {got.shape}, expected {expected.shape}."
     if expected.dtype.kind in "USb":
-        if not np.array_equal(got, expected):
+        if np.array_equal(got, expected):
+            return ""
+        if not visible:
+            return f"`{key}` is not the expected value" + (
+                "." if got.ndim == 0 else f"; first differs at {_index(got != expected)}.")
+        if got.ndim == 0:
             return f"`{key}` is {_short(got)}, expected {_short(expected)}."
-        return ""
+        first = _index(got != expected)
+        return (f"`{key}` is {_short(got)}, expected {_short(expected)}; first differs at {first}: "
+                f"{_short(got[tuple(first)])}, expected {_short(expected[tuple(first)])}.")
     if got.dtype.kind not in "biuf":
         return f"`{key}` has dtype {got.dtype}, expected numbers."
     got, expected = got.astype(np.float64), expected.astype(np.float64)
     if not np.all(np.isfinite(got) == np.isfinite(expected)):
-        return f"`{key}` has NaN or infinite entries where the expected values are finite."
+        where = "" if got.ndim == 0 else f" (first at {_index(np.isfinite(got) != np.isfinite(expected))})"
+        return f"`{key}` has NaN or infinite entries where the expected values are finite{where}."
     close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
         return ""
-    diff = np.abs(got - expected)[~close]
     if got.ndim == 0:
-        return f"`{key}` is {got.item():.6g}, expected {expected.item():.6g}."
-    return (
-        f"`{key}` differs from the expected values in {int((~close).sum())} of {close.size} "
-        f"entries (largest difference {diff.max():.3g})."
-    )
+        if visible:
+            return f"`{key}` is {got.item():.6g}, expected {expected.item():.6g}."
+        return f"`{key}` is not the expected value."
+    first = _index(~close)
+    wrong = f"`{key}` differs from the expected values in {int((~close).sum())} of {close.size} entries"
+    if not visible:
+        return f"{wrong}; first differs at {first}."
+    largest = np.abs(got - expected)[~close].max()
+    at = tuple(first)
+    return (f"{wrong} (largest difference {largest:.3g}); first differs at {first}: "
+            f"{got[at]:.3g}, expected {expected[at]:.3g}.")
+
+
+def _index(mismatch: np.ndarray) -> list[int]:
+    """The first index (in C order) where `mismatch` is true, as a list: [2, 0, 1]."""
+    return [int(i) for i in np.unravel_index(int(np.argmax(mismatch)), mismatch.shape)]
 
 
 def _short(a):

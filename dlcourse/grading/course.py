@@ -141,6 +141,19 @@ class Course:
                 raise CourseError(f"there is no chapter {chapter!r} with exercises; choose from {', '.join(known)}.")
         return [e for e in self.exercises if not chapters or e.chapter in chapters]
 
+    @functools.cached_property
+    def assignments(self) -> dict:
+        """{name: Assignment} from the course file `course.toml` (one per chapter without it)."""
+        from dlcourse.grading.assignments import load
+
+        return load(self)
+
+    def assignment(self, name: str):
+        """The assignment `name`; an unknown one is a CourseError listing the known ones."""
+        from dlcourse.grading.assignments import find
+
+        return find(self, name)
+
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
             if exercise.id == exercise_id:

@@ -31,7 +31,7 @@ from dlcourse.grading.course import Course, CourseError, Exercise
 from dlcourse.grading.probe import dump_arrays, load_arrays
 from dlcourse.grading.runner import IMPORT_TIMEOUT_S, Deadlines, Limits, run_checks
 from dlcourse.grading.sources import SubmissionProblem, forbidden_uses, read_submission
-from dlcourse.grading.submissions import Submission
+from dlcourse.grading.submissions import Choice, ReleasedStubs, Submission
 
 
 DEADLINE_FLOOR_S = 3.0
@@ -198,6 +198,26 @@ def grade_file(task: Task, path, limits: Limits, hide, cache: Cache):
     return grade_source(task, source, limits, hide, cache)
 
 
+def grade_choice(task: Task, choice: Choice, shown, limits: Limits, hide, cache: Cache):
+    """Grade the file(s) found for one exercise and keep the best; the report names the file
+    graded (`shown(path)`, None when there was none) and why it was chosen."""
+    if not choice.files:
+        report = problem_report(task, SubmissionProblem(choice.problem or f"no file for {task.exercise_id}."))
+        return {**report, "file": None}, None
+    graded = [(grade_file(task, path, limits, hide, cache), path) for path in choice.files]
+    best = max(range(len(graded)), key=lambda k: (graded[k][0][0]["score"], -k))
+    (report, isolation), path = graded[best]
+    report = {**report, "file": shown(path)}
+    note = choice.note
+    if len(graded) > 1:
+        scores = ", ".join(f"{shown(p)} {r['score']:g}/{r['max_score']:g}" for (r, _), p in graded)
+        note = f"{note.rstrip('.')} ({scores})."
+    if note:
+        report["note"] = note
+    weakest = [i for (_, i), _ in graded if i and i.startswith("none")]
+    return report, weakest[0] if weakest else isolation
+
+
 def problem_report(task: Task, problem: SubmissionProblem) -> dict:
     """The report of a submission that could not be graded at all (unreadable, no file, ...)."""
     return _report(task, [_test_entry(c, "error", feedback=str(problem)) for c in task.checks])
@@ -275,17 +295,22 @@ def _report(task, tests):
 
 
 def grade(course: Course, submissions: list[Submission], limits: Limits, cache: Cache,
-          jobs: int = 1, extra_hidden=(), progress=None, chapters=()) -> dict:
-    """Grade every submission on every exercise of the course (or of `chapters`); returns the report."""
-    exercises = course.select(chapters)
+          jobs: int = 1, extra_hidden=(), progress=None, chapters=(), exercises=None) -> dict:
+    """Grade every submission on every exercise of the course (or of `chapters`, or the given
+    `exercises`, e.g. an assignment's); returns the report."""
+    exercises = course.select(chapters) if exercises is None else list(exercises)
     if not exercises:
         raise CourseError(f"{course.root} has no exercises (solutions/<chapter>/<name>.py with a grader).")
     hide = [*course.hidden_paths, *(s.root for s in submissions), *extra_hidden]
+    stubs = ReleasedStubs(course)
+    known = [e.id for e in course.exercises]
+    located = [sub.locate([e.id for e in exercises], stubs, known) for sub in submissions]
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
         tasks = list(pool.map(lambda e: task_for(e, limits, cache), exercises))
         futures = {
-            (i, j): pool.submit(grade_file, task, sub.file_for(task.exercise_id), limits, hide, cache)
+            (i, j): pool.submit(grade_choice, task, located[i].choices[task.exercise_id], sub.shown, limits, hide,
+                                cache)
             for i, sub in enumerate(submissions)
             for j, task in enumerate(tasks)
         }
@@ -312,6 +337,8 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
                 problem = SubmissionProblem(f"dlcourse could not grade this file ({type(err).__name__}); "
                                             "tell your instructor.")
                 report, isolation = problem_report(task, problem), None
+                files = located[i].choices[task.exercise_id].files
+                report["file"] = sub.shown(files[0]) if files else None
             reports.append(report)
             if isolation:
                 isolations.add(isolation)
@@ -320,6 +347,7 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
             "score": round(sum(r["score"] for r in reports), 4),
             "max_score": sum(r["max_score"] for r in reports),
             "exercises": reports,
+            "notes": located[i].notes,  # about the submission as a whole: nothing found, odd names
         })
     return {"submissions": results, "isolation": _weakest(isolations)}
 

@@ -1,7 +1,8 @@
 """The nbgrader bridge: `dlcourse nbgrader COURSE_DIR` and the preprocessor that grades in the sandbox.
 
 `dlcourse nbgrader` writes an nbgrader course: `nbgrader_config.py`, and one assignment per
-chapter under `source/`, one notebook per exercise, generated from solutions/:
+assignment of the course file (`course.toml`; one per chapter without it, or with `-c`) under
+`source/`, one notebook per exercise, generated from solutions/:
 
 - the prompt as locked markdown cells;
 - each code cell holding a `### BEGIN SOLUTION` region as an autograded-answer cell;
@@ -157,15 +158,39 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def build(course: Course, root: pathlib.Path, chapters=None) -> Outcome:
-    """Create or update the nbgrader course at `root` for `chapters` (default: all with exercises)."""
+def plan(course: Course, chapters=None, assignments=None) -> dict[str, tuple[list[Exercise], object]]:
+    """{nbgrader assignment name: (exercises, due date or None)}: one per chapter of `chapters`,
+    else one per named assignment of the course file, else one per course-file assignment (one
+    per chapter where the course has no course.toml)."""
+    if chapters and assignments:
+        raise CourseError("pass either --assignment or --chapters, not both (an assignment names its exercises "
+                          "in course.toml).")
+    if chapters:
+        course.select(chapters)  # an unknown chapter is one sentence
+        return {c: (course.select([c]), None) for c in sorted(set(chapters), key=CHAPTERS.index)}
+    chosen = [course.assignment(name) for name in assignments] if assignments else list(course.assignments.values())
+    result = {}
+    for assignment in chosen:
+        names: dict[str, str] = {}
+        for exercise in assignment.exercises:
+            if exercise.name in names:
+                raise CourseError(f"assignment {assignment.name!r} holds both {names[exercise.name]} and {exercise.id}, "
+                                  "which would be the same notebook in nbgrader; put them in different assignments.")
+            names[exercise.name] = exercise.id
+        result[assignment.name] = (list(assignment.exercises), assignment.due)
+    return result
+
+
+def build(course: Course, root: pathlib.Path, chapters=None, assignments=None) -> Outcome:
+    """Create or update the nbgrader course at `root`: one nbgrader assignment per entry of `plan`."""
     root = pathlib.Path(root).resolve()
-    exercises = course.select(chapters or ())
+    planned = plan(course, chapters, assignments)
     if root.exists() and not root.is_dir():
         raise CourseError(f"{root} is a file; pass a folder for the nbgrader course.")
     files = {root / "nbgrader_config.py": CONFIG.format(course=str(course.root))}
-    for exercise in exercises:
-        files[root / "source" / exercise.chapter / f"{exercise.name}.ipynb"] = source_notebook(exercise)
+    for name, (exercises, _) in planned.items():
+        for exercise in exercises:
+            files[root / "source" / name / f"{exercise.name}.ipynb"] = source_notebook(exercise)
 
     manifest_path = root / MANIFEST
     try:
@@ -190,17 +215,18 @@ def build(course: Course, root: pathlib.Path, chapters=None) -> Outcome:
         outcome.written.append(path)
     root.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    _register_assignments(root, sorted({e.chapter for e in exercises}, key=CHAPTERS.index))
+    _register_assignments(root, {name: due for name, (_, due) in planned.items()})
     return outcome
 
 
-def _register_assignments(root: pathlib.Path, chapters) -> None:
-    """One gradebook assignment per chapter (what `nbgrader generate_assignment` expects)."""
+def _register_assignments(root: pathlib.Path, assignments: dict) -> None:
+    """The gradebook's assignments (what `nbgrader generate_assignment` expects), with the course
+    file's due dates (nbgrader's late penalties read them)."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for chapter in chapters:
-            gradebook.update_or_create_assignment(chapter)
+        for name, due in assignments.items():
+            gradebook.update_or_create_assignment(name, **({"duedate": due} if due else {}))
 
 
 # -- autograding ---------------------------------------------------------------------------
