@@ -202,35 +202,39 @@ def _write_all(stream, data: bytes) -> None:
         pass  # the child is gone; its frames (none) tell the story
 
 
-_zygote = None
+# One zygote per preload set: numpy exercises fork from a zygote that never loads TensorFlow
+# (forking it costs a few milliseconds, and they need not wait while the other imports it), Keras
+# exercises from one that imported TensorFlow once.
+_zygotes: dict[tuple, object] = {}
 _zygote_lock = threading.Lock()
 
 
 def stop_zygote() -> None:
-    """Close this process's zygote now (it also closes at exit); its children die with it."""
+    """Close this process's zygotes now (they also close at exit); their children die with them."""
     with _zygote_lock:
-        if _zygote is not None:
-            _zygote.close()
+        for zygote in _zygotes.values():
+            zygote.close()
+        _zygotes.clear()
 
 
 def _fork_from_zygote(request, scratch, result_fd, log_fd, data):
-    """A child forked by this process's zygote (started on first use), or None if that fails."""
-    global _zygote
+    """A child forked by this process's zygote for the request's preload set (started on first
+    use), or None if that fails."""
     from dlcourse.grading.zygote import Zygote, preload_for
 
+    preload = preload_for(request["grader_source"], request["source"])
     with _zygote_lock:
-        if _zygote is None or not _zygote.alive():
+        zygote = _zygotes.get(tuple(preload))
+        if zygote is None or not zygote.alive():
             home = tempfile.mkdtemp(prefix="dlcourse-zygote-")
             try:
-                _zygote = Zygote(child_env(home), home)
+                zygote = _zygotes[tuple(preload)] = Zygote(child_env(home), home)
             except OSError:
                 shutil.rmtree(home, ignore_errors=True)
                 return None  # fresh children instead
-            atexit.register(_zygote.close)
-        zygote = _zygote
+            atexit.register(zygote.close)
     stdin_r, stdin_w = os.pipe()
-    spawn = {"env": child_env(scratch), "cwd": scratch,
-             "preload": preload_for(request["grader_source"], request["source"])}
+    spawn = {"env": child_env(scratch), "cwd": scratch, "preload": preload}
     try:
         proc = zygote.spawn(spawn, stdin_r, result_fd, log_fd)
     except OSError:
