@@ -29,7 +29,7 @@ from dlcourse import __version__
 from dlcourse.grading.checks import compare_results, judge
 from dlcourse.grading.course import Course, CourseError, Exercise
 from dlcourse.grading.probe import dump_arrays, load_arrays
-from dlcourse.grading.runner import IMPORT_TIMEOUT_S, Deadlines, Limits, run_checks
+from dlcourse.grading.runner import IMPORT_TIMEOUT_S, Deadlines, Limits, prewarm, run_checks
 from dlcourse.grading.sources import SubmissionProblem, forbidden_uses, read_submission
 from dlcourse.grading.submissions import Choice, ReleasedStubs, Submission
 
@@ -305,6 +305,9 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
     stubs = ReleasedStubs(course)
     known = [e.id for e in course.exercises]
     located = [sub.locate([e.id for e in exercises], stubs, known) for sub in submissions]
+    if limits.zygote:
+        prewarm(source for e in exercises for source in (e.grader.read_text(encoding="utf-8"),
+                                                         e.solution.read_text(encoding="utf-8")))
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
         tasks = list(pool.map(lambda e: task_for(e, limits, cache), exercises))

@@ -75,7 +75,9 @@ CHECK_CELL = 'from dlcourse.grading.notebook import check_notebook\n\ncheck_note
 def notebook_text(py_source: str, exercise_id: str | None = None) -> str:
     """The stub as a notebook: its cells, then (given `exercise_id`) a last cell that runs the
     visible checks. The .py stub has no such cell: `dlcourse check` is its way."""
-    import jupytext
+    from dlcourse.grading.sources import import_jupytext
+
+    jupytext = import_jupytext()
     import nbformat
 
     notebook = jupytext.reads(py_source, fmt="py:percent")

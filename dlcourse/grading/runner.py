@@ -217,12 +217,10 @@ def stop_zygote() -> None:
         _zygotes.clear()
 
 
-def _fork_from_zygote(request, scratch, result_fd, log_fd, data):
-    """A child forked by this process's zygote for the request's preload set (started on first
-    use), or None if that fails."""
-    from dlcourse.grading.zygote import Zygote, preload_for
+def _zygote_for(preload):
+    """This process's zygote for `preload` (started now if there is none), or None if it cannot start."""
+    from dlcourse.grading.zygote import Zygote
 
-    preload = preload_for(request["grader_source"], request["source"])
     with _zygote_lock:
         zygote = _zygotes.get(tuple(preload))
         if zygote is None or not zygote.alive():
@@ -231,8 +229,30 @@ def _fork_from_zygote(request, scratch, result_fd, log_fd, data):
                 zygote = _zygotes[tuple(preload)] = Zygote(child_env(home), home)
             except OSError:
                 shutil.rmtree(home, ignore_errors=True)
-                return None  # fresh children instead
+                return None
             atexit.register(zygote.close)
+        return zygote
+
+
+def prewarm(sources) -> None:
+    """Let the zygotes that these (grader or solution) sources will need import what they preload
+    now, in the background, while the grading process reads submissions and caches."""
+    from dlcourse.grading.zygote import preload_for
+
+    for preload in {tuple(preload_for(source)) for source in sources}:
+        if preload and (zygote := _zygote_for(list(preload))) is not None:
+            zygote.warm(list(preload))
+
+
+def _fork_from_zygote(request, scratch, result_fd, log_fd, data):
+    """A child forked by this process's zygote for the request's preload set (started on first
+    use), or None if that fails."""
+    from dlcourse.grading.zygote import preload_for
+
+    preload = preload_for(request["grader_source"], request["source"])
+    zygote = _zygote_for(preload)
+    if zygote is None:
+        return None  # fresh children instead
     stdin_r, stdin_w = os.pipe()
     spawn = {"env": child_env(scratch), "cwd": scratch, "preload": preload}
     try:

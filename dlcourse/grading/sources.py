@@ -12,6 +12,20 @@ import pathlib
 MAX_BYTES = 2 * 1024 * 1024
 
 
+def import_jupytext():
+    """jupytext, imported without `rfc3987_syntax`: jsonschema (under nbformat) loads that module
+    when it is installed (Jupyter's format extras bring it), and it compiles a grammar at import,
+    about 2 s for every process that reads a notebook. It only validates IRI strings, which no
+    notebook check here needs; jsonschema does without it when it cannot be imported."""
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+    import jupytext
+
+    return jupytext
+
+
 class SubmissionProblem(Exception):
     """The file cannot be graded; the message tells the student why and what to do."""
 
@@ -26,7 +40,7 @@ def is_test_cell(cell) -> bool:
 def notebook_code(notebook) -> str:
     """The student's code of a parsed notebook as a Python script (jupytext percent format),
     without nbgrader's test cells; magics are commented out as jupytext does."""
-    import jupytext
+    jupytext = import_jupytext()
 
     notebook = copy.deepcopy(notebook)
     notebook.cells = [cell for cell in notebook.cells if not is_test_cell(cell)]
@@ -41,7 +55,7 @@ def notebook_source(notebook) -> str:
 
 def notebook_to_source(text: str) -> str:
     """The code of a Jupyter notebook's text, or SubmissionProblem when it cannot be read."""
-    import jupytext
+    jupytext = import_jupytext()
 
     try:
         notebook = jupytext.reads(text, fmt="ipynb")

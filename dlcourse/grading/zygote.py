@@ -110,6 +110,10 @@ def _serve(sock: socket.socket) -> None:
         for name in request.get("preload", ()):
             if name in PRELOADABLE:
                 __import__(name)
+        if len(fds) != 4:  # a warm-up request (`Zygote.warm`): nothing to fork
+            for fd in fds:
+                os.close(fd)
+            continue
         stdin_fd, result_fd, log_fd, status_fd = fds
         pid = os.fork()
         if pid == 0:
@@ -241,6 +245,14 @@ class Zygote:
 
     def alive(self) -> bool:
         return self._proc.poll() is None
+
+    def warm(self, preload: list[str]) -> None:
+        """Ask the zygote to import `preload` now, without waiting for it to finish."""
+        try:
+            with self._lock:
+                socket.send_fds(self._sock, [json.dumps({"preload": preload}).encode()], [])
+        except OSError:
+            pass  # a zygote that is gone is replaced on the next spawn
 
     def spawn(self, request: dict, stdin_fd: int, result_fd: int, log_fd: int) -> Process:
         ours, theirs = socket.socketpair()
