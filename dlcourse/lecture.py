@@ -149,11 +149,11 @@ def _module_references(package_root):
     root = pathlib.Path(package_root)
     for path in sorted(root.rglob("*.py")):
         parts = path.relative_to(root.parent).with_suffix("").parts
-        if parts[1] in ("grading", "checks", "data") or len(parts) < 3:
+        # Tooling has no lecture; a subpackage's __init__ names every section of its modules,
+        # so the map lists the modules.
+        if len(parts) < 3 or parts[1] in ("grading", "checks", "data") or parts[-1] == "__init__":
             continue
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        if parts[-1] == "__init__":
-            continue  # a subpackage names every section of its modules; list the modules
+        name = ".".join(parts)
         for number, _ in references(ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""):
             found.setdefault(number, []).append(f"`{name}`")
     return found

@@ -72,15 +72,19 @@ def test_a_hanging_check_times_out_on_its_calibrated_deadline(tmp_path):
         assert "the reference solution takes" in test["feedback"]
 
 
+def _stat(pid):
+    """The fields of /proc/PID/stat after the command name (state is [0], ppid [1]), or None."""
+    try:
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _descendants(pid):
     """Every process below `pid`, as {pid: start time} (so a reused pid is not mistaken)."""
     children = {}
     for entry in pathlib.Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
+        if entry.name.isdigit() and (fields := _stat(entry.name)):
             children.setdefault(int(fields[1]), []).append((int(entry.name), fields[19]))
     found, todo = {}, [pid]
     while todo:
@@ -90,40 +94,27 @@ def _descendants(pid):
     return found
 
 
-def _descendants_1(pid):
-    return {p for p in _descendants(pid) if _parent(p) == pid}
-
-
-def _parent(pid):
-    try:
-        return int(pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except OSError:
-        return None
+def _children(pid):
+    return {p for p in _descendants(pid) if (fields := _stat(p)) and int(fields[1]) == pid}
 
 
 def _describe(pid):
     try:
         cmd = pathlib.Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
-        state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:2]
-        return f"{cmd.strip()[-60:]} state={state[0]} ppid={state[1]} cpu={_cpu_seconds(pid)}"
     except OSError:
         return "(gone)"
+    fields = _stat(pid) or ["?", "?"]
+    return f"{cmd.strip()[-60:]} state={fields[0]} ppid={fields[1]} cpu={_cpu_seconds(pid)}"
 
 
 def _alive(pid, start):
-    try:
-        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return fields[19] == start and fields[0] != "Z"
+    fields = _stat(pid)
+    return fields is not None and fields[19] == start and fields[0] != "Z"
 
 
 def _cpu_seconds(pid):
-    try:
-        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    fields = _stat(pid)
+    return 0.0 if fields is None else (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT])
@@ -140,7 +131,7 @@ def test_killing_a_grading_run_mid_hang_leaves_nothing_running(tmp_path, signum)
             family = _descendants(proc.pid)
             # The student's loop runs in a grandchild (the zygote, a direct child, may be busy
             # importing TensorFlow for another exercise).
-            spinning = {pid for pid in family if pid not in _descendants_1(proc.pid) and _cpu_seconds(pid) > 0.5}
+            spinning = {pid for pid in family if pid not in _children(proc.pid) and _cpu_seconds(pid) > 0.5}
         assert spinning, "the student's loop never started"
         family = _descendants(proc.pid)
         os.kill(proc.pid, signum)

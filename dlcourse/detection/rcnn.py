@@ -36,6 +36,19 @@ from dlcourse.detection.nms import non_max_suppression_per_class
 __all__ = ["RCNN", "RCNNBoxLoss", "assign_regions", "rcnn_training_regions", "rcnn_detect"]
 
 
+
+def conv_pool_blocks(filters):
+    """(3x3 convolution + ReLU, 2x2 max pooling) pairs, one per entry of `filters`: the small
+    backbone of the detectors here (R-CNN's classifier, the single-object detector)."""
+    return [(keras.layers.Conv2D(f, 3, padding="same", activation="relu", name=f"conv{i}"),
+             keras.layers.MaxPooling2D(2, name=f"pool{i}")) for i, f in enumerate(filters)]
+
+
+def apply_blocks(blocks, x):
+    for conv, pool in blocks:
+        x = pool(conv(x))
+    return x
+
 @keras.saving.register_keras_serializable(package="dlcourse")
 class RCNN(keras.Model):
     """R-CNN's per-region network: a small CNN, then a class head and a box-regression head.
@@ -71,11 +84,7 @@ class RCNN(keras.Model):
         self.num_classes = positive_int("num_classes", num_classes)
         self.filters = tuple(positive_int("filters", f) for f in filters)
         self.dense_units = positive_int("dense_units", dense_units)
-        self.blocks = [
-            (keras.layers.Conv2D(f, 3, padding="same", activation="relu", name=f"conv{i}"),
-             keras.layers.MaxPooling2D(2, name=f"pool{i}"))
-            for i, f in enumerate(self.filters)
-        ]
+        self.blocks = conv_pool_blocks(self.filters)
         self.flatten = keras.layers.Flatten()
         self.dense = keras.layers.Dense(self.dense_units, activation="relu", name="features")
         self.class_head = keras.layers.Dense(self.num_classes + 1, name="class_logits")
@@ -85,10 +94,7 @@ class RCNN(keras.Model):
             name="box_deltas")
 
     def call(self, crops):
-        h = crops
-        for conv, pool in self.blocks:
-            h = pool(conv(h))
-        h = self.dense(self.flatten(h))
+        h = self.dense(self.flatten(apply_blocks(self.blocks, crops)))
         return {"class_logits": self.class_head(h), "box_deltas": self.box_head(h)}
 
     def get_config(self):

@@ -26,6 +26,7 @@ import numpy as np
 from keras import ops
 
 from dlcourse.arguments import positive_int
+from dlcourse.detection.rcnn import apply_blocks, conv_pool_blocks
 
 __all__ = ["SingleObjectDetector", "BoxL2Loss"]
 
@@ -120,21 +121,14 @@ class SingleObjectDetector(keras.Model):
         self.filters = tuple(positive_int("filters", f) for f in filters)
         self.dense_units = positive_int("dense_units", dense_units)
         self.box_loss_weight = _box_loss_weight(box_loss_weight)
-        self.blocks = [
-            (keras.layers.Conv2D(f, 3, padding="same", activation="relu", name=f"conv{i}"),
-             keras.layers.MaxPooling2D(2, name=f"pool{i}"))
-            for i, f in enumerate(self.filters)
-        ]
+        self.blocks = conv_pool_blocks(self.filters)
         self.flatten = keras.layers.Flatten()
         self.dense = keras.layers.Dense(self.dense_units, activation="relu", name="features")
         self.class_head = keras.layers.Dense(self.num_classes, name="class_logits")
         self.box_head = keras.layers.Dense(4, name="box")
 
     def call(self, images):
-        h = images
-        for conv, pool in self.blocks:
-            h = pool(conv(h))
-        h = self.dense(self.flatten(h))
+        h = self.dense(self.flatten(apply_blocks(self.blocks, images)))
         return {"class_logits": self.class_head(h), "box": self.box_head(h)}
 
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, **kwargs):
