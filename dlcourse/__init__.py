@@ -8,6 +8,7 @@ Subpackages follow the lecture, one per topic, and are imported on first use so 
 - `dlcourse.sequence`   -- chapter 3, deep sequence modeling (RNN, LSTM, attention)
 - `dlcourse.cnn`        -- chapter 4, convolutional neural networks and image classification
 - `dlcourse.detection`  -- chapter 4, object detection (IoU, boxes, NMS, R-CNN)
+- `dlcourse.nlp`        -- chapter 5, NLP (word2vec, seq2seq, beam search, BLEU, the Transformer)
 - `dlcourse.gnn`        -- chapter 7, graph neural networks (with TF-GNN interop)
 - `dlcourse.grading`    -- release, sandboxed grading, reports, the nbgrader bridge
 - `dlcourse.data`       -- small embedded datasets and the real loaders
@@ -20,12 +21,12 @@ from dlcourse import _keras_registry
 __version__ = "0.1.0"
 
 _SUBPACKAGES = (
-    "perceptron", "training", "sequence", "cnn", "detection", "gnn", "grading", "data",
+    "perceptron", "training", "sequence", "cnn", "detection", "nlp", "gnn", "grading", "data",
 )
 
 
 # The subpackages whose modules define Keras classes (layers, models, losses, optimizers, ...).
-_KERAS_SUBPACKAGES = ("perceptron", "training", "sequence", "cnn", "detection", "gnn")
+_KERAS_SUBPACKAGES = ("perceptron", "training", "sequence", "cnn", "detection", "nlp", "gnn")
 
 
 def _import_keras_classes():
