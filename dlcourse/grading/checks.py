@@ -24,6 +24,25 @@ leaves every input alone, and an identity encode undoes an identity decode. Such
 the checks whose correct result it presupposes, `@check(1, requires=("output_values",))`, and
 earns its points only when all of those earn theirs (`judge`). A property check may instead
 compute that correctness itself, in its `compare`.
+
+Declared shapes. A hidden check may test only what its prompt (the solution's docstring) states:
+shapes, dtypes, ranges, edge cases, numerical stability. Each grader therefore declares, next to
+`FORBIDDEN`, the argument shapes its prompt states, per function the checks call:
+
+    SHAPES = {"gcn_layer": {"h": "(N, F)", "senders": "(E,) int", "w_k": "(F, F')"},
+              "aggregate_mean": {"messages": "(E, ...)", "receivers": "(E,) int"},
+              "forward_propagation": {'params["W1"]': "(n_inputs, H)", "x": "(N, n_inputs)"},
+              "minibatch_sgd": {"params": "dict", "x": "(N, ...)"},  # a dict of free shapes
+              "fans": {}}                                # a function without array arguments
+
+Sizes are symbols, integers, expressions (`units + input_dim`, `2D`) or `...`; alternatives are
+joined by " or "; "any shape" and "dict" stand for what the prompt leaves free; `int`, `float`,
+`bool` and `in [lo, hi)` may follow a shape. `SHAPES = {}` when the answer is Keras layer
+methods. `tests/test_declared_shapes.py` finds each declaration in the prompt (the shape must be
+the next parenthesis after the argument's name: "h (N, F)", "x of shape (N, D)"), then runs
+every check on the reference and fails when a call's array argument is undeclared, has another
+rank, or gives one symbol two sizes. Add an edge case to a hidden check only after stating it
+in the prompt.
 """
 
 from __future__ import annotations

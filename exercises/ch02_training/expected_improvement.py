@@ -33,8 +33,9 @@ phi(z) = exp(-z^2 / 2) / sqrt(2 pi) its density.
 Implement, with numpy (and math):
 - `rbf_kernel(a, b, length_scale=1.0, variance=1.0)`: a (n, d), b (m, d) -> (n, m).
 - `gp_posterior(x_train, y_train, x_query, length_scale=1.0, variance=1.0, noise=1e-6)`:
-  returns (mean, variance), each of shape (m,); clip the variance at 0.
-- `expected_improvement(mean, std, best, xi=0.0)`: mean and std arrays of the same shape,
+  x_train (n, d) is X, y_train (n,) is y and x_query (m, d) is X*; returns (mean, variance),
+  each of shape (m,); clip the variance at 0.
+- `expected_improvement(mean, std, best, xi=0.0)`: mean and std arrays of one shape (any shape),
   returns EI of that shape (never negative).
 
 You may not use sklearn.gaussian_process, dlcourse.training, skopt (scikit-optimize) or GPy.

@@ -23,7 +23,8 @@ vectors as rows (a batch is a matrix of rows), so [h_{t-1}, x_t] has shape
 our W_f is the notes' W_f transposed, of shape (units + input_dim, units):
 f_t = sigmoid([h_{t-1}, x_t] W_f + b_f), b_f of shape (units,); the same for i, c and o.
 
-`params` is a dict with the keys "W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o".
+`params` is a dict with the weights "W_f", "W_i", "W_c", "W_o", each (units + input_dim, units),
+and the biases "b_f", "b_i", "b_c", "b_o", each (units,).
 
 Implement with numpy only:
 
@@ -31,7 +32,7 @@ Implement with numpy only:
   for x_t of shape (batch, input_dim) and h_prev, c_prev of shape (batch, units);
 - `lstm_forward(x, h0, c0, params)` -> the tuple (h, c_T): the hidden states h_1..h_T of shape
   (batch, T, units) and the last cell state c_T of shape (batch, units), for x of shape
-  (batch, T, input_dim).
+  (batch, T, input_dim) and h0, c0 of shape (batch, units).
 
 Fill in the helper `_sigmoid(z)` too and use it for the three gates f_t, i_t and o_t.
 

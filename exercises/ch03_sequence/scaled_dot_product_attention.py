@@ -27,7 +27,7 @@ Implement `scaled_dot_product_attention(q, k, v, mask=None)` with numpy only:
 
 - q has shape (..., T, d_k), k (..., S, d_k), v (..., S, d_v), where "..." are any leading
   batch axes (none, or e.g. (batch,)), the same for q, k and v;
-- mask is None (no masking) or a boolean array that broadcasts to (..., T, S), True where
+- mask is None or a boolean array that broadcasts to (..., T, S) (None: no masking), True where
   attention is allowed. Every query row of the tests has at least one allowed key;
 - return the tuple (output, weights): output of shape (..., T, d_v) and the attention weights
   A of shape (..., T, S).

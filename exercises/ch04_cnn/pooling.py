@@ -27,9 +27,10 @@ dL/dx[n, i, j, c] = dy[n, c] / (H W).
 
 Implement with numpy:
 1. `max_pool_forward(x, pool_size, stride)` -> y, shape (N, out_h, out_w, C);
-2. `max_pool_backward(dy, x, pool_size, stride)` -> dx, shape of x;
+2. `max_pool_backward(dy, x, pool_size, stride)` -> dx, shape of x, for dy of the forward
+   output's shape (N, out_h, out_w, C);
 3. `global_average_pool_forward(x)` -> y, shape (N, C);
-4. `global_average_pool_backward(dy, x_shape)` -> dx of shape x_shape.
+4. `global_average_pool_backward(dy, x_shape)` -> dx of shape x_shape, for dy of shape (N, C).
 
 Loops over the output pixels (i, j) are fine. The checks use random inputs, so there are no
 ties between window values.

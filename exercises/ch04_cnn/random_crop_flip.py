@@ -20,8 +20,8 @@ A crop of size (h, w) with 1 <= h <= H and 1 <= w <= W is the window
 2. `random_flip(image, rng)`: with probability 1/2 mirror the image left-right (column j
    becomes column W - 1 - j: image[:, ::-1]), otherwise keep it; return the tuple
    (image_out, flipped) with flipped a bool.
-3. `augment(images, size, rng, training=True)`: the batch (N, h, w, C). In training every
-   image gets its own random crop, then its own random flip. At test time (training=False)
+3. `augment(images, size, rng, training=True)`: images (N, H, W, C) -> the batch (N, h, w, C).
+   In training every image gets its own random crop, then its own random flip. At test time (training=False)
    nothing is random: every image gives its central window, top = (H - h) // 2 and
    left = (W - w) // 2, unflipped. (AlexNet averaged its test predictions over the centre,
    the four corners and their mirrors; we keep the centre.)

@@ -9,16 +9,16 @@ pointwise step is the notes' 1x1 convolution y_{i,j,k} = sum_c x_{i,j,c} w_{c,k}
 every pixel. Images are channels-last, x of shape (N, H, W, C_in).
 
 1. Depthwise convolution: each input channel c is convolved with its own M kernels
-   (M = depth multiplier); channels are not mixed. The depthwise kernel dk has shape
-   (KH, KW, C_in, M); output channel number c * M + q (q < M) is
+   (M = depth multiplier); channels are not mixed. The depthwise kernel dk (argument
+   depthwise_kernel) has shape (KH, KW, C_in, M); output channel number c * M + q (q < M) is
 
        z[n, i, j, c*M + q] = sum_{u < KH, v < KW} x_pad[n, i*s + u, j*s + v, c] * dk[u, v, c, q]
 
    with stride s and x_pad = x with p zeros on every side of the height and width axes, so
    z has shape (N, oh, ow, C_in * M) with oh = floor((H + 2p - KH) / s) + 1 (likewise ow).
 2. Pointwise convolution: a 1x1 convolution, i.e. a dense layer applied to every pixel, with
-   kernel pk of shape (1, 1, C_in * M, C_out) (the notes' w_{c,k} is pk[0, 0, c, k]) and bias
-   b of shape (C_out,):
+   kernel pk (argument pointwise_kernel) of shape (1, 1, C_in * M, C_out) (the notes' w_{c,k}
+   is pk[0, 0, c, k]) and bias b of shape (C_out,):
 
        y[n, i, j, o] = b[o] + sum_r z[n, i, j, r] * pk[0, 0, r, o]
 

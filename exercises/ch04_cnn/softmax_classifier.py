@@ -5,8 +5,8 @@ Lecture: §4.3 Image Classification; §2.4.1 Cross-Entropy Loss
 The notes introduce the softmax classifier as the generalization of binary logistic
 regression to many classes, and there they stop ("not finished!"). This exercise finishes it
 the usual way, from the notes' own pieces. A linear classifier scores C classes for each
-flattened image (the notes' score function): with the N images as the rows of X (shape
-(N, D); a column of ones is already appended for the bias) and weights W (D, C), the scores
+flattened image (the notes' score function): with the N images as the rows of X, shape
+(N, D) (a column of ones is already appended for the bias), and weights W (D, C), the scores
 are S = X W. The softmax turns a row of scores into probabilities p_ij, and the loss is the
 notes' cross-entropy (§2.4.1), L = -1/N sum_i sum_j y_ij log p_ij with one-hot labels y_ij,
 so only the correct class y_i of each image counts. We add lambda times the notes' penalty

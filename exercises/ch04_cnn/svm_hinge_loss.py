@@ -3,8 +3,8 @@
 Lecture: §4.3 Image Classification
 
 A linear classifier scores C classes for each flattened image (the notes' score function):
-with the N images as the rows of X (shape (N, D); a column of ones is already appended for
-the bias) and weights W of shape (D, C), the scores are S = X W, shape (N, C). The notes'
+with the N images as the rows of X, shape (N, D) (a column of ones is already appended for
+the bias), and weights W of shape (D, C), the scores are S = X W, shape (N, C). The notes'
 multi-class SVM loss of image i, with s_j its score of class j and y_i its correct class, is
 
     L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + Delta)

@@ -22,7 +22,8 @@ The trained network `base` is a keras.Sequential built on a keras.Input whose la
 its classifier (a Dense layer over the old classes); the layer before it (e.g. Flatten or
 GlobalAveragePooling2D) outputs the features, shape (batch, D).
 
-1. `select_classes(x, y, classes)` -> (x_sub, y_sub): the samples whose label is in `classes`
+1. `select_classes(x, y, classes)`, for samples x (n, ...) along the first axis and their
+   integer labels y (n,), -> (x_sub, y_sub): the samples whose label is in `classes`
    (in their order in x), relabelled 0, 1, ..., len(classes) - 1 in the order of `classes`:
    the label classes[i] becomes i. Use it to split one data set into a pre-training task and
    a new task.

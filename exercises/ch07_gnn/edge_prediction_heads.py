@@ -29,7 +29,8 @@ that a random positive pair scores higher than a random negative pair (ties coun
 
     AUC = (1 / (P N)) sum_{i positive} sum_{j negative} ( [s_i > s_j] + 0.5 [s_i = s_j] )
 
-Shapes: h (N, D); pairs int (M, 2), row m = (u, v); W1 (2D, H), b1 (H,), w2 (H,), b2 a float.
+Shapes: h (N, D); pairs int (M, 2), row m = (u, v); W1 (2D, H), b1 (H,), w2 (H,), b2 a float;
+labels (M,) of 0 / 1, and logits (M,) or scores (M,), one entry per pair.
 
 Implement with numpy only:
 

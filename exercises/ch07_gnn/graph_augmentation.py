@@ -27,7 +27,7 @@ non-zero pattern of A + A^2, without self-loops:
 Implement with numpy only:
 
 - `structural_features(adjacency)` -> float array (N, 2), columns (d_v, t_v);
-- `add_virtual_node(adjacency, x)` -> (A' (N + 1, N + 1), X' (N + 1, F));
+- `add_virtual_node(adjacency, x)`, for x (N, F), -> (A' (N + 1, N + 1), X' (N + 1, F));
 - `two_hop_adjacency(adjacency)` -> A2, float (N, N) of 0/1.
 
 You may not use dlcourse.gnn, tensorflow_gnn or networkx.

@@ -17,7 +17,8 @@ neighbours). Given `split` (N,) with values 0 (train), 1 (validation), 2 (test),
 holds the nodes {v : split[v] = s} in increasing order, the rows and columns of A for those
 nodes, and their feature rows.
 
-Implement with numpy only:
+Implement with numpy only, for adjacency A (N, N), node features x (N, F) and split (N,), an
+integer array of 0, 1 and 2:
 
 - `transductive_masks(num_nodes, train_fraction, validation_fraction, rng)` -> the tuple
   (train_mask, validation_mask, test_mask) of three bool arrays (N,);

@@ -16,7 +16,8 @@ backtrack; a small q makes it explore outwards (depth-first like), a large q kee
 (breadth-first like). The first step of a walk (it has no previous node) is uniform over the
 neighbours of the start, and a walk at a node without neighbours stays there.
 
-The graph is undirected and unweighted: N(v) = {x : A[v, x] != 0}.
+The graph is undirected and unweighted, given as its adjacency matrix A = adjacency (N, N):
+N(v) = {x : A[v, x] != 0}.
 
 Implement with numpy only; draw every random number from the `rng` argument (a
 `numpy.random.Generator`, e.g. `rng.choice(n, p=probabilities)`):

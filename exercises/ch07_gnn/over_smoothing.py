@@ -11,9 +11,9 @@ pairwise cosine similarity of the node states,
 
 where a zero row has similarity 0 with every other row.
 
-Take the simplest deep GNN on an undirected graph (A (N, N) symmetric, 0/1, zero diagonal), a
-layer f that propagates with the symmetric-normalised adjacency A^ = D~^-1/2 (A + I) D~^-1/2
-(D~ the degree matrix of A + I) and has no weights:
+Take the simplest deep GNN on an undirected graph (its adjacency A = adjacency (N, N)
+symmetric, 0/1, zero diagonal), a layer f that propagates with the symmetric-normalised
+adjacency A^ = D~^-1/2 (A + I) D~^-1/2 (D~ the degree matrix of A + I) and has no weights:
 
     f(H) = A^ H,        H^(0) = X.
 
@@ -34,7 +34,7 @@ Implement with numpy only:
 - `mean_pairwise_cosine_similarity(h)` -> a float, for h (N, D) with N >= 2;
 - `smoothing_curve(adjacency, x, num_layers, skip=None, alpha=0.1)` -> float array
   (num_layers + 1,), entry l = S(H^(l)) (entry 0 is S(X)); `alpha` is used by
-  skip="initial" only.
+  skip="initial" only; x (N, D) holds the node features X = H^(0).
 
 You may not use dlcourse.gnn, tensorflow_gnn, keras, tensorflow, scipy, sklearn or networkx.
 """

@@ -17,7 +17,8 @@ and a graph-level function g(A, X) -> (D,) permutation INVARIANT,
 
     g(P A P^T, P X) = g(A, X).
 
-Implement with numpy only:
+Implement with numpy only, for adjacency A (N, N), node features x (N, F) and perm (N,), an
+integer array holding a permutation of 0 .. N - 1:
 
 - `permutation_matrix(perm)` -> P, float (N, N), with P[i, perm[i]] = 1;
 - `permute_graph(adjacency, x, perm)` -> the tuple (P A P^T, P X);

@@ -13,6 +13,24 @@ FORBIDDEN = (
     "autograd",
 )
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "forward_propagation": {
+        'params["W1"]': "(n_inputs, H)",
+        'params["b1"]': "(H,)",
+        'params["W2"]': "(H, K)",
+        'params["b2"]': "(K,)",
+        "x": "(N, n_inputs)",
+    },
+    "backward_propagation": {
+        'params["W1"]': "(n_inputs, H)",
+        'params["b1"]': "(H,)",
+        'params["W2"]': "(H, K)",
+        'params["b2"]': "(K,)",
+        "y": "(N, K)",
+    },
+}
+
 _NAMES = ("W1", "b1", "W2", "b2")
 
 

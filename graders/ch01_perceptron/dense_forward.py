@@ -7,6 +7,11 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.perceptron", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "dense_forward": {"x": "(batch, n_inputs)", "w": "(n_inputs, units)", "b": "(units,)"},
+}
+
 
 def _inputs(seed, batch=5, n_in=3, units=4, scale=1.0):
     rng = np.random.default_rng(seed)

@@ -6,6 +6,13 @@ from dlcourse.grading import check
 
 FORBIDDEN = ("dlcourse.perceptron", "keras", "tensorflow", "scipy", "sklearn")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "mean_squared_error": {"y_true": "(N,) or (N, K)", "y_pred": "(N,) or (N, K)"},
+    "binary_cross_entropy": {"y_true": "(N,) or (N, K)", "y_pred": "(N,) or (N, K)"},
+    "binary_cross_entropy_from_logits": {"y_true": "(N,) or (N, K)", "logits": "(N,) or (N, K)"},
+}
+
 
 def _labels_and_probabilities(seed, shape):
     rng = np.random.default_rng(seed)

@@ -6,6 +6,11 @@ from dlcourse.grading import check
 
 FORBIDDEN = ("dlcourse.perceptron", "keras", "tensorflow", "sklearn")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "minibatch_sgd": {"params": "dict", "x": "(N, ...)", "y": "(N, ...)"},
+}
+
 
 def _regression_data(seed, n, n_in=3):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "adam_step": {"w": "any shape", "m": "any shape", "v": "any shape", "g": "any shape"},
+    "adam_descent": {"w0": "any shape"},
+}
+
 
 def _run_steps(sub, seed, shape, steps, bias_correction, learning_rate=0.01, epsilon=1e-7,
                scale=1.0):

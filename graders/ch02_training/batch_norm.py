@@ -7,6 +7,17 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "batch_norm_forward": {
+        "x": "(batch, ..., features)",
+        "gamma": "(features,)",
+        "beta": "(features,)",
+        "running_mean": "(features,)",
+        "running_var": "(features,)",
+    },
+}
+
 
 def _parameters(rng, features):
     gamma = rng.uniform(0.5, 2.0, size=features)

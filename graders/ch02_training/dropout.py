@@ -15,6 +15,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "dropout_forward": {"h": "any shape"},
+    "inverted_dropout_forward": {"h": "any shape"},
+}
+
 _FUNCTIONS = {"notes": "dropout_forward", "inverted": "inverted_dropout_forward"}
 
 

@@ -7,6 +7,11 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "early_stopping": {},
+}
+
 
 def _noisy_curves(seed, count=6, epochs=40):
     rng = np.random.default_rng(seed)

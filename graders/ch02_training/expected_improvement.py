@@ -7,6 +7,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("sklearn.gaussian_process", "dlcourse.training", "skopt", "GPy")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "rbf_kernel": {"a": "(n, d)", "b": "(m, d)"},
+    "gp_posterior": {"x_train": "(n, d)", "y_train": "(n,)", "x_query": "(m, d)"},
+    "expected_improvement": {"mean": "any shape", "std": "any shape"},
+}
+
 
 def _forrester(x):
     """A standard 1-D test function of Bayesian optimization (Forrester et al., 2008)."""

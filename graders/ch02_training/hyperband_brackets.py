@@ -9,6 +9,11 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.training", "keras_tuner")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "hyperband_brackets": {},
+}
+
 
 def _schedule(sub, R, eta, prefix=""):
     """The schedule as arrays: the brackets' s, and n_i and r_i of each bracket."""

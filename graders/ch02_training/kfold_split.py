@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("sklearn.model_selection", "dlcourse.training")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "kfold_split": {},
+    "kfold_cross_validation": {"x": "(n, ...)", "y": "(n, ...)"},
+}
+
 
 def _folds(sub, *args, prefix="", **kwargs):
     folds = sub.kfold_split(*args, **kwargs)

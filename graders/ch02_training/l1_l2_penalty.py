@@ -7,6 +7,15 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "l1_penalty": {},
+    "l2_penalty": {},
+    "l1_gradient": {},
+    "l2_gradient": {},
+    "regularized_step": {"w": "any shape", "g": "any shape"},
+}
+
 
 def _weights(seed, shapes, zeros=0):
     rng = np.random.default_rng(seed)

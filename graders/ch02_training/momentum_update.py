@@ -10,6 +10,13 @@ _HINT = ("The notes' momentum is v <- mu v - eta grad, then theta <- theta + v w
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "sgd_step": {"theta": "any shape", "grad": "any shape"},
+    "momentum_step": {"theta": "any shape", "v": "any shape", "grad": "any shape"},
+    "momentum_descent": {"theta0": "any shape"},
+}
+
 
 @check(points=1, visible=True, hint=_HINT)
 def single_steps(sub):

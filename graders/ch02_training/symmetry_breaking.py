@@ -14,6 +14,32 @@ FORBIDDEN = (
     "autograd",
 )
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "hidden_layer_gradients": {
+        'params["W1"]': "(n_inputs, H)",
+        'params["b1"]': "(H,)",
+        'params["W2"]': "(H, K)",
+        'params["b2"]': "(K,)",
+        "x": "(N, n_inputs)",
+        "y": "(N, K)",
+    },
+    "hidden_units_identical": {
+        'params["W1"]': "(n_inputs, H)",
+        'params["b1"]': "(H,)",
+        'params["W2"]': "(H, K)",
+        'params["b2"]': "(K,)",
+    },
+    "symmetry_after_training": {
+        'params["W1"]': "(n_inputs, H)",
+        'params["b1"]': "(H,)",
+        'params["W2"]': "(H, K)",
+        'params["b2"]': "(K,)",
+        "x": "(N, n_inputs)",
+        "y": "(N, K)",
+    },
+}
+
 _NAMES = ("W1", "b1", "W2", "b2")
 
 

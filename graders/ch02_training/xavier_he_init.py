@@ -15,6 +15,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.training", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "fans": {},
+    "xavier_uniform": {},
+    "he_normal": {},
+}
+
 # Kolmogorov-Smirnov distance a correct sampler exceeds with probability about 1e-5.
 _KS_CRITICAL = 2.5
 

@@ -7,6 +7,17 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow", "torch", "scipy.special", "jax")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "causal_mask": {},
+    "causal_self_attention": {
+        "x": "(batch, T, d_model)",
+        "W_q": "(d_model, d_k)",
+        "W_k": "(d_model, d_k)",
+        "W_v": "(d_model, d_v)",
+    },
+}
+
 
 def _case(seed, batch, steps, d_model, d_k, d_v, scale=1.0):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "clip_by_value": {"g": "any shape"},
+    "clip_by_norm": {"g": "any shape"},
+    "clip_by_global_norm": {},
+}
+
 
 def _gradients(seed, scale):
     rng = np.random.default_rng(seed)

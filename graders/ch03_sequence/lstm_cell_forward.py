@@ -7,6 +7,36 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "lstm_step": {
+        "x_t": "(batch, input_dim)",
+        "h_prev": "(batch, units)",
+        "c_prev": "(batch, units)",
+        'params["W_f"]': "(units + input_dim, units)",
+        'params["b_f"]': "(units,)",
+        'params["W_i"]': "(units + input_dim, units)",
+        'params["b_i"]': "(units,)",
+        'params["W_c"]': "(units + input_dim, units)",
+        'params["b_c"]': "(units,)",
+        'params["W_o"]': "(units + input_dim, units)",
+        'params["b_o"]': "(units,)",
+    },
+    "lstm_forward": {
+        "x": "(batch, T, input_dim)",
+        "h0": "(batch, units)",
+        "c0": "(batch, units)",
+        'params["W_f"]': "(units + input_dim, units)",
+        'params["b_f"]': "(units,)",
+        'params["W_i"]': "(units + input_dim, units)",
+        'params["b_i"]': "(units,)",
+        'params["W_c"]': "(units + input_dim, units)",
+        'params["b_c"]': "(units,)",
+        'params["W_o"]': "(units + input_dim, units)",
+        'params["b_o"]': "(units,)",
+    },
+}
+
 
 def _params(rng, input_dim, units, scale=0.5, forget_bias=0.0):
     params = {}

@@ -7,6 +7,24 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow", "torch", "jax")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "forget_gates": {
+        "x": "(batch, T, input_dim)",
+        "h0": "(batch, units)",
+        "c0": "(batch, units)",
+        'params["W_f"]': "(units + input_dim, units)",
+        'params["b_f"]': "(units,)",
+        'params["W_i"]': "(units + input_dim, units)",
+        'params["b_i"]': "(units,)",
+        'params["W_c"]': "(units + input_dim, units)",
+        'params["b_c"]': "(units,)",
+        'params["W_o"]': "(units + input_dim, units)",
+        'params["b_o"]': "(units,)",
+    },
+    "cell_path_gradients": {"f": "(batch, T, units)"},
+}
+
 
 def _params(rng, input_dim, units, scale=0.5, forget_bias=0.0):
     params = {}

@@ -17,6 +17,9 @@ FORBIDDEN = (
     "tensorflow",
 )
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {}
+
 
 def _case(seed, batch, steps, input_dim, units, output_units):
     rng = np.random.default_rng(seed)

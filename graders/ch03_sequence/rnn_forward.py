@@ -7,6 +7,17 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "rnn_forward": {
+        "x": "(batch, T, input_dim)",
+        "h0": "(batch, units)",
+        "W_xh": "(input_dim, units)",
+        "W_hh": "(units, units)",
+        "W_hy": "(units, output_units)",
+    },
+}
+
 
 def _case(seed, batch, steps, input_dim, units, output_units, scale=0.5, zero_h0=False):
     rng = np.random.default_rng(seed)

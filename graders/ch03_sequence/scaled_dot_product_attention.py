@@ -7,6 +7,16 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow", "torch", "scipy.special", "jax")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "scaled_dot_product_attention": {
+        "q": "(..., T, d_k)",
+        "k": "(..., S, d_k)",
+        "v": "(..., S, d_v)",
+        "mask": "(..., T, S) bool",
+    },
+}
+
 
 def _qkv(seed, batch_shape, queries, keys, d_k, d_v, scale=1.0):
     rng = np.random.default_rng(seed)

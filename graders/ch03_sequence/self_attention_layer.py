@@ -18,6 +18,9 @@ FORBIDDEN = (
     "tensorflow",
 )
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {}
+
 _NAMES = ("W_q", "b_q", "W_k", "b_k", "W_v", "b_v", "W_o", "b_o")
 
 

@@ -7,6 +7,16 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow", "torch", "jax")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "state_jacobian_norms": {
+        "x": "(batch, T, input_dim)",
+        "h0": "(batch, units)",
+        "W_xh": "(input_dim, units)",
+        "W_hh": "(units, units)",
+    },
+}
+
 
 def _case(seed, batch, steps, input_dim, units, spectral_norm):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,17 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow", "torch", "jax")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "activation_derivative": {"a": "any shape"},
+    "state_gradient_norms": {
+        "x": "(batch, T, input_dim)",
+        "h0": "(batch, units)",
+        "W_xh": "(input_dim, units)",
+        "W_hh": "(units, units)",
+    },
+}
+
 
 def _random_w_hh(rng, units, spectral_norm):
     w_hh = rng.normal(size=(units, units))

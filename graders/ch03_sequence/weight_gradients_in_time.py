@@ -7,6 +7,18 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.sequence", "keras", "tensorflow", "torch", "jax")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "weight_gradient_terms": {
+        "x": "(batch, T, input_dim)",
+        "y": "(batch, output_units)",
+        "h0": "(batch, units)",
+        "W_xh": "(input_dim, units)",
+        "W_hh": "(units, units)",
+        "W_hy": "(units, output_units)",
+    },
+}
+
 _NAMES = ("loss", "W_hy", "W_xh_terms", "W_hh_terms")
 
 

@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.detection", "tensorflow", "keras", "torch", "torchvision")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "encode_boxes": {"ground_truth": "(n, 4)", "proposals": "(n, 4)"},
+    "decode_boxes": {"deltas": "(n, 4)", "proposals": "(n, 4)"},
+}
+
 
 def _boxes(rng, n, low=1.0, high=12.0):
     """n corner boxes: top-left in [0, 30)^2, sides in [low, high)."""

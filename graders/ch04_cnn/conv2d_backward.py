@@ -7,6 +7,15 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "scipy", "autograd", "jax", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "conv2d_backward": {
+        "dy": "(N, oh, ow, C_out)",
+        "x": "(N, H, W, C_in)",
+        "kernel": "(KH, KW, C_in, C_out)",
+    },
+}
+
 
 def _gradients(sub, seed, x_shape, kernel_shape, stride, padding, suffix=""):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,11 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "scipy", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "conv2d_naive": {"x": "(N, H, W, C_in)", "kernel": "(KH, KW, C_in, C_out)", "bias": "(C_out,)"},
+}
+
 
 def _inputs(seed, x_shape, kernel_shape, bias=True):
     rng = np.random.default_rng(seed)

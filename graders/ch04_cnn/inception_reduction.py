@@ -7,6 +7,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "scipy", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "conv_cost": {},
+    "reduced_conv_cost": {},
+    "pointwise_conv": {"x": "(N, H, W, C_in)", "w": "(C_in, C_out)", "b": "(C_out,)"},
+}
+
 
 def _costs(prefix, result):
     parameters, multiply_adds = result

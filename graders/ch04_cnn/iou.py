@@ -7,6 +7,14 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.detection", "tensorflow", "keras", "torch", "torchvision")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "box_area": {"boxes": "(n, 4)"},
+    "pairwise_iou": {"boxes_a": "(n, 4)", "boxes_b": "(m, 4)"},
+    "corners_to_centers": {"boxes": "(n, 4)"},
+    "centers_to_corners": {"boxes": "(n, 4)"},
+}
+
 
 def _random_boxes(rng, n, size=20.0):
     """n corner boxes with positive sides inside a size x size image."""

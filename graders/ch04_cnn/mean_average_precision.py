@@ -8,6 +8,13 @@ from dlcourse.grading import check
 FORBIDDEN = ("dlcourse.detection", "sklearn.metrics", "torchmetrics", "pycocotools",
              "tensorflow", "keras", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "match_detections": {"boxes": "(n, 4)", "scores": "(n,)", "gt_boxes": "(m, 4)"},
+    "average_precision": {"scores": "(n,)", "is_true_positive": "(n,)"},
+    "mean_average_precision": {},
+}
+
 
 @check(points=1, visible=True, rtol=1e-9, atol=1e-9)
 def ap_of_a_short_ranking(sub):

@@ -7,6 +7,11 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.detection", "tensorflow", "keras", "torch", "torchvision")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "non_max_suppression": {"boxes": "(n, 4)", "scores": "(n,)"},
+}
+
 
 def _random_boxes(rng, n, size=40.0, low=4.0, high=14.0):
     top_left = rng.uniform(0, size, size=(n, 2))

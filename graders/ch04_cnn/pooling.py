@@ -7,6 +7,14 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "scipy", "torch", "skimage")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "max_pool_forward": {"x": "(N, H, W, C)"},
+    "max_pool_backward": {"dy": "(N, out_h, out_w, C)", "x": "(N, H, W, C)"},
+    "global_average_pool_forward": {"x": "(N, H, W, C)"},
+    "global_average_pool_backward": {"dy": "(N, C)"},
+}
+
 
 def _x(seed, shape):
     return np.random.default_rng(seed).normal(size=shape)

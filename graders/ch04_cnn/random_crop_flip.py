@@ -16,6 +16,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "random_crop": {"image": "(H, W, C)"},
+    "random_flip": {"image": "(H, W, C)"},
+    "augment": {"images": "(N, H, W, C)"},
+}
+
 
 def _image(seed, shape):
     # a permutation: every pixel value occurs once, so a window is found at one offset only

@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.detection", "skimage", "cv2")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "region_similarity": {},
+    "greedy_grouping": {"image": "(H, W, 3)", "segments": "(H, W) int"},
+}
+
 
 def _voronoi_image(seed, height, width, n_regions, noise=0.02):
     """A segmentation into convex (so connected) cells around random centres, numbered by first

@@ -7,6 +7,24 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "scipy", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "depthwise_conv2d": {"x": "(N, H, W, C_in)", "depthwise_kernel": "(KH, KW, C_in, M)"},
+    "pointwise_conv2d": {
+        "z": "(N, oh, ow, C_in * M)",
+        "pointwise_kernel": "(1, 1, C_in * M, C_out)",
+        "bias": "(C_out,)",
+    },
+    "separable_conv2d": {
+        "x": "(N, H, W, C_in)",
+        "depthwise_kernel": "(KH, KW, C_in, M)",
+        "pointwise_kernel": "(1, 1, C_in * M, C_out)",
+        "bias": "(C_out,)",
+    },
+    "conv_param_count": {},
+    "separable_param_count": {},
+}
+
 
 def _normal(seed, *shapes):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,14 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.detection", "keras", "tensorflow", "torch", "scipy")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "normalized_centers": {"boxes": "(N, 4)"},
+    "classification_loss": {"scores": "(N, C)", "y": "(N, C)"},
+    "localization_loss": {"box_pred": "(N, 4)", "box_true": "(N, 4)"},
+    "detection_loss": {"scores": "(N, C)", "box_pred": "(N, 4)", "y": "(N, C)", "box_true": "(N, 4)"},
+}
+
 
 def _one_hot(labels, num_classes):
     return np.eye(num_classes)[np.asarray(labels)]

@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.detection", "tensorflow", "keras", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "sliding_windows": {},
+    "detect_with_sliding_window": {"image": "(H, W, C)"},
+}
+
 
 def _windows(sub, *args):
     return np.asarray(sub.sliding_windows(*args), dtype=float).reshape(-1, 4)

@@ -7,6 +7,11 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.cnn", "keras", "tensorflow", "sklearn", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "svm_loss": {"W": "(D, C)", "X": "(N, D)", "y": "(N,) int"},
+}
+
 
 def _problem(seed, n, d, c, scale=1.0):
     rng = np.random.default_rng(seed)

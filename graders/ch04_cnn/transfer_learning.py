@@ -13,6 +13,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.cnn", "keras.applications", "torch")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "select_classes": {"x": "(n, ...)", "y": "(n,) int"},
+    "feature_extractor": {},
+    "transfer_model": {},
+}
+
 
 def _base(seed=0):
     """The pre-trained network: 8x8 grey images -> 6 features -> 5 classes, seeded weights."""

@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "networkx", "scipy", "tensorflow_gnn")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "mean_normalized_adjacency": {"adjacency": "(N, N)"},
+    "symmetric_normalized_adjacency": {"adjacency": "(N, N)"},
+}
+
 
 def _undirected(seed, n, p):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,14 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "sklearn")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "dot_product_scores": {"h": "(N, D)", "pairs": "(M, 2) int"},
+    "concat_mlp_scores": {"h": "(N, D)", "pairs": "(M, 2) int", "w1": "(2D, H)", "b1": "(H,)", "w2": "(H,)"},
+    "binary_cross_entropy": {"labels": "(M,)", "logits": "(M,)"},
+    "roc_auc": {"labels": "(M,)", "scores": "(M,)"},
+}
+
 
 def _problem(seed, n=7, d=3, m=9, hidden=4):
     rng = np.random.default_rng(seed)

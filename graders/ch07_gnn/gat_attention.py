@@ -7,6 +7,24 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "attention_coefficients": {
+        "adjacency": "(N, N)",
+        "h": "(N, F)",
+        "w": "(F, D)",
+        "a_src": "(D,)",
+        "a_dst": "(D,)",
+    },
+    "gat_layer": {
+        "adjacency": "(N, N)",
+        "h": "(N, F)",
+        "w": "(K, F, D)",
+        "a_src": "(K, D)",
+        "a_dst": "(K, D)",
+    },
+}
+
 
 def _problem(seed, n=6, f=3, d=4, heads=2, scale=1.0):
     rng = np.random.default_rng(seed)

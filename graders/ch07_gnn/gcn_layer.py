@@ -7,6 +7,18 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "aggregate_mean": {"messages": "(E, ...)", "receivers": "(E,) int"},
+    "gcn_layer": {
+        "h": "(N, F)",
+        "senders": "(E,) int",
+        "receivers": "(E,) int",
+        "w_k": "(F, F')",
+        "b_k": "(F, F')",
+    },
+}
+
 
 def _graph(seed, n, e, f, units):
     rng = np.random.default_rng(seed)

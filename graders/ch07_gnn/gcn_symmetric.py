@@ -7,6 +7,19 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "scipy", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "gcn_symmetric_layer": {"adjacency": "(N, N)", "h": "(N, F)", "w": "(F, units)", "b": "(units,)"},
+    "two_layer_gcn": {
+        "adjacency": "(N, N)",
+        "x": "(N, F)",
+        "w0": "(F, hidden)",
+        "b0": "(hidden,)",
+        "w1": "(hidden, C)",
+        "b1": "(C,)",
+    },
+}
+
 
 def _problem(seed, n, f, hidden, classes, p=0.3, scale=1.0):
     rng = np.random.default_rng(seed)

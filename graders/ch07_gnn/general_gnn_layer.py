@@ -7,6 +7,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "messages": {"h": "(N, F)", "w": "(F, D)"},
+    "aggregate": {"m": "(N, D)", "senders": "(E,) int", "receivers": "(E,) int"},
+    "general_gnn_layer": {"h": "(N, F)", "senders": "(E,) int", "receivers": "(E,) int", "w": "(F, D)"},
+}
+
 
 def _multigraph(seed, n=9, e=16, f=4, d=3):
     """A random directed graph with repeated edges, self-loops allowed, and nodes 0 and 1 without in-edges."""

@@ -7,6 +7,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "structural_features": {"adjacency": "(N, N)"},
+    "add_virtual_node": {"adjacency": "(N, N)", "x": "(N, F)"},
+    "two_hop_adjacency": {"adjacency": "(N, N)"},
+}
+
 
 def _undirected(seed, n, p):
     rng = np.random.default_rng(seed)

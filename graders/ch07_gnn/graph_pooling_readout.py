@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "scipy")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "batch_graphs": {},
+    "readout": {"h": "(N, D)", "graph_ids": "(N,) int"},
+}
+
 
 @check(points=1, visible=True)
 def readout_of_two_small_graphs(sub):

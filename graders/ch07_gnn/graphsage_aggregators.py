@@ -7,6 +7,20 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "aggregate": {"adjacency": "(N, N)", "h": "(N, F)", "w_pool": "(F, P)", "b_pool": "(P,)"},
+    "graphsage_layer": {
+        "adjacency": "(N, N)",
+        "h": "(N, F)",
+        "w_self": "(F, D)",
+        "w_neigh": "(F, D) or (P, D)",
+        "b": "(D,)",
+        "w_pool": "(F, P)",
+        "b_pool": "(P,)",
+    },
+}
+
 
 def _problem(seed, n=7, f=4, p=3, d=5, isolated=True):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,13 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "networkx", "sklearn")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "transductive_masks": {},
+    "inductive_subgraphs": {"adjacency": "(N, N)", "x": "(N, F)", "split": "(N,) int"},
+    "removed_edges": {"adjacency": "(N, N)", "split": "(N,) int"},
+}
+
 
 def _graph(seed, n, p, f=2):
     rng = np.random.default_rng(seed)

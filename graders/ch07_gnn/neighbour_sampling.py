@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "sample_neighbours": {"adjacency": "(N, N)"},
+    "sampled_mean_aggregate": {"adjacency": "(N, N)", "h": "(N, F)"},
+}
+
 
 def _dense_graph(seed, n=10, p=0.7):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "transition_probabilities": {"adjacency": "(N, N)"},
+    "node2vec_walk": {"adjacency": "(N, N)"},
+}
+
 
 def _graph():
     """Node 2 has neighbours at distance 0 (node 0), 1 (node 1) and 2 (nodes 3, 4) from node 0."""

@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "scipy", "sklearn", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "mean_pairwise_cosine_similarity": {"h": "(N, D)"},
+    "smoothing_curve": {"adjacency": "(N, N)", "x": "(N, D)"},
+}
+
 
 def _connected_graph(seed, n, p):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,14 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "keras", "tensorflow", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "permutation_matrix": {"perm": "(N,) int"},
+    "permute_graph": {"adjacency": "(N, N)", "x": "(N, F)", "perm": "(N,) int"},
+    "is_equivariant": {"adjacency": "(N, N)", "x": "(N, F)", "perm": "(N,) int"},
+    "is_invariant": {"adjacency": "(N, N)", "x": "(N, F)", "perm": "(N,) int"},
+}
+
 
 def _graph(seed, n=6, f=3):
     rng = np.random.default_rng(seed)

@@ -7,6 +7,12 @@ from dlcourse.grading import check
 # Dotted names the submission may not use (checked statically on its source).
 FORBIDDEN = ("dlcourse.gnn", "tensorflow_gnn", "networkx")
 
+# The argument shapes the prompt states (checked by tests/test_declared_shapes.py).
+SHAPES = {
+    "random_walk": {"adjacency": "(N, N)"},
+    "deepwalk_walks": {"adjacency": "(N, N)"},
+}
+
 
 def _random_graph(seed, n, p):
     rng = np.random.default_rng(seed)

@@ -10,7 +10,8 @@ targets y. The notes' losses of one prediction are
 
 and the cost of a data set is their average, J(W) = (1/n) sum_i L(y_hat_i, y_i). Implement
 three loss functions in numpy. Each returns a Python float: the average over ALL entries of
-its arguments (every sample and every output), for inputs of shape (N,) or (N, K).
+its arguments (every sample and every output), for y_true, y_pred and logits of shape (N,) or
+(N, K), the two arguments of one call alike.
 
 1. `mean_squared_error(y_true, y_pred)`:
 

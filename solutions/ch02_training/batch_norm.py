@@ -27,11 +27,12 @@ In inference mode the batch statistics are not used and the running ones stay un
 
     y = gamma * (x - running_mean) / sqrt(running_var + epsilon) + beta
 
-For inputs with more axes, shape (batch, ..., features) (e.g. images (batch, height, width,
+For inputs x with more axes, shape (batch, ..., features) (e.g. images (batch, height, width,
 channels)), the mean and variance are taken over every axis except the last one.
 
 Implement `batch_norm_forward(x, gamma, beta, running_mean, running_var, training,
-momentum, epsilon)` with numpy only. It returns the tuple (y, new_running_mean,
+momentum, epsilon)` with numpy only; gamma, beta, running_mean and running_var have shape
+(features,). It returns the tuple (y, new_running_mean,
 new_running_var): y has the shape of x, the running statistics shape (features,). Do not
 modify the arrays you are given in place.
 

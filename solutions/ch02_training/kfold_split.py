@@ -19,7 +19,8 @@ Implement:
   and cut that permutation into blocks. Raise ValueError when k < 2 or k > n_samples; every k
   from 2 up to n_samples is allowed (k = n_samples is leave-one-out).
 - `kfold_cross_validation(fit_and_score, x, y, k=5, shuffle=False, seed=None)`: for each fold
-  call `fit_and_score(x_train, y_train, x_val, y_val)` (it returns a float) and return
+  call `fit_and_score(x_train, y_train, x_val, y_val)` (it returns a float), where x
+  (n, ...) and y (n, ...) hold the n samples along their first axis, and return
   (scores, mean, std): scores a float array of shape (k,) in fold order, mean and std (numpy's
   default, ddof=0) of the scores as floats.
 

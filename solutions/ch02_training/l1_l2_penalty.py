@@ -25,8 +25,8 @@ Implement with numpy only (`weights` is a list of float arrays of any shapes):
 - `l1_penalty(weights, lam)` and `l2_penalty(weights, lam)` -> a float;
 - `l1_gradient(weights, lam)` and `l2_gradient(weights, lam)` -> a list of arrays, one per
   weight array and of the same shape;
-- `regularized_step(w, g, learning_rate, l1, l2)` -> the new w (one array w, its data-loss
-  gradient g of the same shape).
+- `regularized_step(w, g, learning_rate, l1, l2)` -> the new w (one array w of any shape, its
+  data-loss gradient g of the same shape).
 
 You may not use keras, tensorflow or dlcourse.training.
 """

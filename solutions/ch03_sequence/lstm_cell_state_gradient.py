@@ -38,12 +38,14 @@ weight matrix touches, and with small gate weights it carries most of the gradie
 We store vectors as rows, so [h_{t-1}, x_t] has shape (batch, units + input_dim), the h part
 first, and multiplies each W from the left: f_t = sigmoid([h_{t-1}, x_t] W_f + b_f), with W_f
 of shape (units + input_dim, units) and b_f of shape (units,); the same for i, c and o.
-`params` is a dict with the keys "W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o".
+`params` is a dict with the weights "W_f", "W_i", "W_c", "W_o", each (units + input_dim, units),
+and the biases "b_f", "b_i", "b_c", "b_o", each (units,).
 
 Implement with numpy only:
 
 - `forget_gates(x, h0, c0, params)` -> f of shape (batch, T, units), whose entry [:, t - 1] is
-  f_t, for the LSTM run over x (batch, T, input_dim) from h0 and c0 (each (batch, units));
+  f_t, for the LSTM run over x (batch, T, input_dim) from h0 and c0, each of shape
+  (batch, units);
 - `cell_path_gradients(f)` -> an array of shape (batch, T + 1, units) whose entry [:, k] is
   the diagonal of dc_T/dc_k, the product of f_j over j = k + 1..T, for k = 0..T (so entry
   [:, T] is all ones), for f of shape (batch, T, units) laid out as forget_gates returns it.

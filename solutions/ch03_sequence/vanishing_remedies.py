@@ -30,8 +30,8 @@ every step, and ReLU with small random W_hh still shrinks it through W_hh.
 
 Implement with numpy only:
 
-- `activation_derivative(a, activation)` -> g'(a), a float array of the shape of a, for
-  activation "tanh" or "relu" (relu'(0) = 0);
+- `activation_derivative(a, activation)` -> g'(a) for an array a of any shape: a float array of
+  the shape of a, for activation "tanh" or "relu" (relu'(0) = 0);
 - `state_gradient_norms(x, h0, W_xh, W_hh, activation)` -> an array of shape (batch, T) whose
   entry [b, t - 1] is the Frobenius norm (the square root of the sum of the squared entries)
   of dh_t/dh_0 for sequence b, t = 1..T, for the RNN h_t = g(h_{t-1} W_hh + x_t W_xh) with g

@@ -12,8 +12,8 @@ and p zeros of padding on every side of the height and width axes,
     y[n, i, j, o] = b[o] + sum_{u, v, c} x_pad[n, i*s + u, j*s + v, c] * k[u, v, c, o]
 
 with y of shape (N, oh, ow, C_out), oh = floor((H + 2p - KH) / s) + 1 (likewise ow). Given
-the upstream gradient dy = dL/dy (the shape of y), the chain rule gives, summing over every
-output pixel that used the weight or the input pixel:
+the upstream gradient dy = dL/dy, of the shape of y, (N, oh, ow, C_out), the chain rule
+gives, summing over every output pixel that used the weight or the input pixel:
 
     dL/db[o]          = sum_{n, i, j} dy[n, i, j, o]
     dL/dk[u, v, c, o] = sum_{n, i, j} x_pad[n, i*s + u, j*s + v, c] * dy[n, i, j, o]

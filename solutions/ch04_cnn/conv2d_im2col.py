@@ -24,7 +24,7 @@ output size per axis is
    `kernel.reshape(kh * kw * C_in, C_out)`.
 2. `conv2d_im2col(x, kernel, bias, stride, padding, dilation)` returns y of shape
    (N, oh, ow, C_out) computed as `im2col(...) @ kernel.reshape(-1, C_out) + bias`, reshaped.
-   `bias` may be None.
+   `bias`, of shape (C_out,), may be None.
 
 `stride`, `padding` (an integer p >= 0) and `dilation` are single integers used for both axes.
 Use numpy slicing: a loop over the kh * kw kernel taps is fine, a loop over output pixels is

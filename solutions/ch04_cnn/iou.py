@@ -27,8 +27,8 @@ defined as 0 when the union has zero area. The centre form of a box is (x, y, w,
 
 Implement with numpy, without Python loops over boxes in `pairwise_iou` (use broadcasting):
 - `box_area(boxes)`: boxes (n, 4) -> areas (n,).
-- `pairwise_iou(boxes_a, boxes_b)`: (n, 4) and (m, 4) -> IoU matrix (n, m), entry [i, j] the
-  IoU of boxes_a[i] and boxes_b[j].
+- `pairwise_iou(boxes_a, boxes_b)`: boxes_a (n, 4) and boxes_b (m, 4) -> IoU matrix (n, m),
+  entry [i, j] the IoU of boxes_a[i] and boxes_b[j].
 - `corners_to_centers(boxes)`: (n, 4) corner boxes -> (n, 4) centre boxes (x, y, w, h).
 - `centers_to_corners(boxes)`: the inverse, (n, 4) centre boxes -> (n, 4) corner boxes.
 

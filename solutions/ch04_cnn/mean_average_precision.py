@@ -31,7 +31,9 @@ IoU(A, B) = area(A intersect B) / area(A union B).
 Implement with numpy (the helper `_iou(boxes, gt_boxes)` below is given: the (n, m) IoU matrix):
 - `match_detections(boxes, scores, gt_boxes, iou_threshold=0.5)`: boxes (n, 4), scores (n,),
   gt_boxes (m, 4) -> int array (n,) of 1 (true positive) / 0, in the input order.
-- `average_precision(scores, is_true_positive, n_ground_truth)` -> a float.
+- `average_precision(scores, is_true_positive, n_ground_truth)`: scores (n,) and
+  is_true_positive (n,) of 1 / 0 (as match_detections gives them), the detections of one
+  class over all images -> a float.
 - `mean_average_precision(detections, ground_truths, num_classes, iou_threshold=0.5)`:
   detections a list with one (boxes (n_i, 4), labels (n_i,), scores (n_i,)) tuple per image,
   ground_truths a list with one (boxes (m_i, 4), labels (m_i,)) tuple per image, labels in

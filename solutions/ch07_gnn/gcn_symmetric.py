@@ -18,13 +18,14 @@ and the two-layer node classifier of the paper, a node-level prediction head on 
 
     Z = softmax(A^ ReLU(A^ X W0 + b0) W1 + b1)       (softmax over each row)
 
-A (N, N) is the adjacency matrix of an undirected graph (A[i, j] = 1 for an edge, symmetric,
-zero diagonal), X (N, F) the node features, W0 (F, hidden), b0 (hidden,), W1 (hidden, C),
-b1 (C,).
+A = adjacency (N, N) is the adjacency matrix of an undirected graph (A[i, j] = 1 for an edge,
+symmetric, zero diagonal), X (N, F) the node features, W0 (F, hidden), b0 (hidden,),
+W1 (hidden, C), b1 (C,).
 
 Implement with numpy only:
 
-- `gcn_symmetric_layer(adjacency, h, w, b, activation)` -> sigma(A^ H W + b), shape (N, units);
+- `gcn_symmetric_layer(adjacency, h, w, b, activation)`, for h (N, F), w (F, units) and
+  b (units,), -> sigma(A^ H W + b), shape (N, units);
   `activation` is "relu" or None (identity);
 - `two_layer_gcn(adjacency, x, w0, b0, w1, b1)` -> Z, shape (N, C), rows summing to 1.
   Compute the softmax stably (subtract each row's maximum before exp).

@@ -19,8 +19,9 @@ Implement with numpy only:
 - `batch_graphs(adjacencies, features)`: lists of G adjacency matrices (n_g, n_g) and feature
   matrices (n_g, F) -> (adjacency (N, N) block diagonal, x (N, F), graph_ids int (N,)) with
   N = sum n_g, the graphs in list order;
-- `readout(h, graph_ids, num_graphs, reduce)` -> (num_graphs, D) for reduce "mean", "max" or
-  "sum"; raise ValueError for anything else.
+- `readout(h, graph_ids, num_graphs, reduce)`, for h (N, D) and graph_ids int (N,) with entries
+  in 0 .. num_graphs - 1, -> (num_graphs, D) for reduce "mean", "max" or "sum"; raise
+  ValueError for anything else.
 
 You may not use dlcourse.gnn, tensorflow_gnn, keras, tensorflow or scipy.
 """

@@ -25,7 +25,8 @@ v). The notes leave an empty neighbourhood open: here a node without neighbours 
 (for both aggregators), and a row h_v' that is all zeros stays zero after the normalisation
 (divide by max(||h_v'||, 1e-12)).
 
-Shapes: h (N, F), W_pool (F, P), b_pool (P,), W_self (F, D), W_neigh (F or P, D), b (D,).
+Shapes: adjacency (N, N), h (N, F), W_pool (F, P), b_pool (P,), W_self (F, D), W_neigh (F, D)
+or (P, D) (for "mean" or "max_pool"), b (D,).
 
 Implement with numpy only:
 

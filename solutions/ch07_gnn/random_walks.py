@@ -11,7 +11,8 @@ random walk of `length` nodes from `start` is
     w_0 = start,    w_{t+1} drawn uniformly from N(w_t) = {j : A[w_t, j] != 0}
 
 (each neighbour with probability 1 / |N(w_t)|). A walk that reaches a node without neighbours
-stays there: w_{t+1} = w_t (in a directed graph a walk can reach such a node, a sink).
+stays there: w_{t+1} = w_t (in a directed graph a walk can reach such a node, a sink). The
+graph comes as its adjacency matrix A = adjacency (N, N).
 
 Implement with numpy only; draw every random number from the `rng` argument (a
 `numpy.random.Generator`, e.g. `rng.integers` or `rng.choice`), never from `np.random.*`
