@@ -95,7 +95,7 @@ def test_lstm_cell_forward_agrees_with_library_cell():
     h, c_last = sol.lstm_forward(x, h0, c0, params)
     layer = keras.layers.RNN(LSTMCell(units), return_sequences=True, return_state=True)
     layer(x.astype("float32"))
-    layer.set_weights([params[f"{kind}_{gate}"].astype("float32") for gate in GATES for kind in ("W", "b")])
+    layer.cell.set_gate_weights([params[f"{kind}_{gate}"].astype("float32") for gate in GATES for kind in ("W", "b")])
     sequence, _, c_keras = layer(x.astype("float32"), initial_state=[h0.astype("float32"), c0.astype("float32")])
     np.testing.assert_allclose(h, _numpy(sequence), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(c_last, _numpy(c_keras), rtol=1e-5, atol=1e-5)

@@ -306,6 +306,9 @@ def test_lstm_forget_gates_take_a_dict_or_the_cells_weight_list():
     rng = np.random.default_rng(19)
     x, h0, c0 = rng.normal(size=(2, 4, 2)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
     np.testing.assert_array_equal(lstm_forget_gates(x, h0, c0, weights), lstm_forget_gates(x, h0, c0, _as_list(weights)))
+    # and the packed [kernel, recurrent_kernel, bias] that LSTMCell.get_weights() and keras.layers.LSTM hold
+    np.testing.assert_allclose(lstm_forget_gates(x, h0, c0, keras_lstm_from_gates(_as_list(weights))),
+                               lstm_forget_gates(x, h0, c0, weights), rtol=1e-12)
     with pytest.raises(ValueError, match="lack W_o"):
         lstm_forget_gates(x, h0, c0, {k: v for k, v in weights.items() if k != "W_o"})
     with pytest.raises(ValueError, match="c0 must have the shape of h0"):

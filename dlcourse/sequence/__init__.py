@@ -4,9 +4,10 @@ Lecture: §3 Deep Sequence Modeling; §3.1 Recurrent Neural Network(RNN); §3.2 
 
 - recurrent cells, for `keras.layers.RNN`: `VanillaRNNCell` (the notes'
   h_t = tanh(W_hh^T h_{t-1} + W_xh^T x_t), y_hat_t = W_hy^T h_t) and `LSTMCell` (the notes'
-  forget, store, update and output steps f_t, i_t, c~_t, c_t, o_t, h_t), with
-  `gates_from_keras_lstm` / `keras_lstm_from_gates` to move weights to and from
-  `keras.layers.LSTM`
+  forget, store, update and output steps f_t, i_t, c~_t, c_t, o_t, h_t; its weights are packed
+  as `keras.layers.LSTM`'s, the notes' per-gate W_f, b_f, ... are named views), with
+  `gates_from_keras_lstm` / `keras_lstm_from_gates` to convert between the packed and the
+  per-gate layout
 - backpropagation through time by hand, in numpy: `rnn_forward`, `sequence_loss`,
   `bptt_gradients`
 - vanishing gradients: `rnn_state_jacobian_norms` (numpy, vanilla RNN) and

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlcourse.sequence.bptt import _as_batch, rnn_forward
-from dlcourse.sequence.lstm import GATES
+from dlcourse.sequence.lstm import GATES, gates_from_keras_lstm
 
 __all__ = [
     "weight_gradient_terms",
@@ -69,6 +69,8 @@ def weight_gradient_terms(x, y, h0, W_xh, W_hh, W_hy):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import weight_gradient_terms
     >>> g = weight_gradient_terms(np.ones((1, 3, 1)), np.zeros((1, 1)), np.zeros((1, 1)),
     ...                           [[0.5]], [[0.1]], [[1.0]])
     >>> norms = np.abs(g["W_xh_terms"][:, 0, 0])
@@ -115,6 +117,8 @@ def activation_derivative(a, activation="tanh"):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import activation_derivative
     >>> activation_derivative(np.array([-1.0, 0.0, 2.0]), "relu").tolist()
     [0.0, 0.0, 1.0]
     """
@@ -152,6 +156,8 @@ def recurrent_jacobian_norms(x, h0, W_xh, W_hh, activation="tanh"):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import recurrent_jacobian_norms
     >>> x, h0 = np.zeros((1, 3, 1)), np.ones((1, 4))
     >>> np.round(recurrent_jacobian_norms(x, h0, np.zeros((1, 4)), np.eye(4), "relu"), 4).tolist()
     [[2.0, 2.0, 2.0]]
@@ -173,15 +179,19 @@ def recurrent_jacobian_norms(x, h0, W_xh, W_hh, activation="tanh"):
 
 
 def _gate_weights(weights):
-    """{"W_f": ..., "b_f": ..., ...} from a dict of that form or `LSTMCell.get_weights()`'s list."""
+    """{"W_f": ..., "b_f": ..., ...} from a dict of that form, the per-gate list or the packed
+    [kernel, recurrent_kernel, bias] of `LSTMCell.get_weights()` (and of keras.layers.LSTM)."""
     if isinstance(weights, dict):
         missing = [f"{kind}_{gate}" for gate in GATES for kind in "Wb" if f"{kind}_{gate}" not in weights]
         if missing:
             raise ValueError(f"the LSTM weights lack {', '.join(missing)}; give W_g and b_g for g in {GATES}.")
         return {key: np.asarray(weights[key], dtype=float) for key in weights}
+    if len(weights) == 3:
+        weights = gates_from_keras_lstm(*weights)
     if len(weights) != 2 * len(GATES):
         raise ValueError(
-            f"weights must be [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o], got {len(weights)} arrays.")
+            f"weights must be [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o] or [kernel, recurrent_kernel, "
+            f"bias], got {len(weights)} arrays.")
     return {f"{kind}_{gate}": np.asarray(weights[2 * n + m], dtype=float)
             for n, gate in enumerate(GATES) for m, kind in enumerate("Wb")}
 
@@ -203,15 +213,18 @@ def lstm_forget_gates(x, h0, c0, weights):
     Args:
         x: inputs, shape (batch, T, input_dim).
         h0, c0: initial hidden and cell state, each (batch, units).
-        weights: [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o], as `LSTMCell.get_weights()` returns
-            them (`gates_from_keras_lstm` converts `keras.layers.LSTM`'s), or a dict with the
-            keys "W_f", "b_f", ..., "b_o".
+        weights: [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o], as `LSTMCell.gate_weights()` returns
+            them, or a dict with the keys "W_f", "b_f", ..., "b_o", or the packed
+            [kernel, recurrent_kernel, bias] of `LSTMCell.get_weights()` and of
+            `keras.layers.LSTM` (unpacked by `gates_from_keras_lstm`).
 
     Returns:
         An array of shape (batch, T, units): entry [:, t - 1] is f_t.
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import lstm_forget_gates
     >>> w = [np.zeros((3, 2)), np.full(2, 1.0)] + [np.zeros((3, 2)), np.zeros(2)] * 3
     >>> f = lstm_forget_gates(np.ones((1, 2, 1)), np.zeros((1, 2)), np.zeros((1, 2)), w)
     >>> np.round(f, 4).tolist()  # sigmoid(b_f) = sigmoid(1) while W_f = 0
@@ -252,6 +265,8 @@ def cell_path_gradients(forget):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import cell_path_gradients
     >>> cell_path_gradients(np.array([[[0.5], [0.9]]]))[0, :, 0].tolist()
     [0.45, 0.9, 1.0]
     """

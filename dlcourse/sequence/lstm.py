@@ -19,9 +19,17 @@ The notes ask why the LSTM is more robust for gradients and leave the answer unf
 the cell state's direct path dc_t/dc_{t-1} = diag(f_t), a gate the cell learns and can hold
 near 1, not a product with W_hh and tanh' at every step (see `dlcourse.sequence.vanishing`).
 
-`keras.layers.LSTM` packs the same numbers into one `kernel` (input_dim, 4 units), one
-`recurrent_kernel` (units, 4 units) and one `bias` (4 units), with the gates in the order
-i, f, c, o; `gates_from_keras_lstm` and `keras_lstm_from_gates` convert between the two.
+How the numbers are stored (ours, for speed): the four gates' matrices are packed side by
+side, as `keras.layers.LSTM` packs them, in one `kernel` (input_dim, 4 units) that multiplies
+x_t, one `recurrent_kernel` (units, 4 units) that multiplies h_{t-1} and one `bias`
+(4 units), with the gate blocks in Keras' order i, f, c, o. Since
+[h_{t-1}, x_t] W_g = h_{t-1} W_g[:units] + x_t W_g[units:], a step is then two matrix
+products for all four gates together instead of four, and the weights move between
+`keras.layers.RNN(LSTMCell(units))` and `keras.layers.LSTM(units)` unchanged. The notes'
+per-gate matrices stay at hand as views: `cell.W_f` (the notes' W_f in row form, shape
+(units + input_dim, units)), `cell.b_f`, ..., `cell.W_o`, `cell.b_o`, all four as a list from
+`gate_weights()` and set by `set_gate_weights`; `gates_from_keras_lstm` and
+`keras_lstm_from_gates` convert between the packed and the per-gate layout.
 """
 
 from __future__ import annotations
@@ -35,8 +43,27 @@ from dlcourse.arguments import positive_int
 __all__ = ["LSTMCell", "GATES", "gates_from_keras_lstm", "keras_lstm_from_gates"]
 
 GATES = ("f", "i", "c", "o")
-# Position of each gate's block in Keras' packed kernels.
+# Position of each gate's block in the packed kernels (Keras' order).
 _KERAS_GATE_ORDER = ("i", "f", "c", "o")
+
+
+def _block(gate, units):
+    position = _KERAS_GATE_ORDER.index(gate)
+    return slice(position * units, (position + 1) * units)
+
+
+def _gate_view(kind, gate):
+    if kind == "W":
+        def view(self):
+            return self.gate_kernel(gate)
+        doc = (f"The notes' W_{gate} in row form, shape (units + input_dim, units): the rows that "
+               f"multiply h_{{t-1}}, then those that multiply x_t (a view of the packed kernels).")
+    else:
+        def view(self):
+            return self.gate_bias(gate)
+        doc = f"The notes' b_{gate}, shape (units,) (a view of the packed bias)."
+    view.__doc__ = doc
+    return property(view)
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -52,20 +79,25 @@ class LSTMCell(keras.layers.Layer):
         c_t = f_t * c_{t-1} + i_t * c~_t,          h_t = o_t * tanh(c_t).
 
     The first `units` rows of each W_g multiply h_{t-1} (the recurrent part), the remaining
-    `input_dim` rows multiply x_t. `get_weights()` returns
-    [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o]. Beyond the notes, starting b_f at 1
-    (`unit_forget_bias=True`, as Keras does) makes the cell remember by default: f is about sigmoid(1) = 0.73 before
-    training, so the cell state, and its gradient, fade slowly.
+    `input_dim` rows multiply x_t. Beyond the notes, for speed, the cell stores the four W_g
+    packed as `keras.layers.LSTM` does: `get_weights()` returns [kernel, recurrent_kernel,
+    bias] of shapes (input_dim, 4 units), (units, 4 units) and (4 units,), gate blocks in the
+    order i, f, c, o, where the kernel holds the x_t rows of every W_g and the recurrent kernel
+    the h_{t-1} rows. Each W_g and b_g is a named view (`cell.W_f`, `cell.b_f`, ...);
+    `gate_weights()` returns [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o] and `set_gate_weights`
+    takes that list. Beyond the notes, starting b_f at 1 (`unit_forget_bias=True`, as Keras
+    does) makes the cell remember by default: f is about sigmoid(1) = 0.73 before training, so
+    the cell state, and its gradient, fade slowly.
 
-    With the same numbers (see `keras_lstm_from_gates`), `keras.layers.RNN(LSTMCell(units))`
-    computes what `keras.layers.LSTM(units)` computes.
+    `keras.layers.RNN(LSTMCell(units))` computes what `keras.layers.LSTM(units)` computes, on
+    the same weights (`set_weights` of the one takes `get_weights()` of the other).
 
     Args:
         units: size of the hidden and of the cell state (a positive integer).
         unit_forget_bias: whether b_f starts at 1 (the other biases start from
             `bias_initializer`, so at 0 with the default "zeros"). Defaults to True.
-        kernel_initializer: initializer of the gate matrices W_f, W_i, W_c, W_o.
-            Defaults to "glorot_uniform".
+        kernel_initializer: initializer of the gate matrices W_f, W_i, W_c, W_o, each drawn
+            whole, with shape (units + input_dim, units). Defaults to "glorot_uniform".
         bias_initializer: initializer of the biases (b_f too, unless `unit_forget_bias`).
             Defaults to "zeros".
         **kwargs: base layer arguments (`name`, `dtype`, ...).
@@ -79,11 +111,19 @@ class LSTMCell(keras.layers.Layer):
 
     Example:
 
-    >>> layer = keras.layers.RNN(LSTMCell(3), return_state=True)
+    >>> import keras
+    >>> from dlcourse.sequence import LSTMCell
+    >>> cell = LSTMCell(3)
+    >>> layer = keras.layers.RNN(cell, return_state=True)
     >>> h, h_again, c = layer(keras.ops.ones((2, 4, 5)))
     >>> tuple(h.shape), tuple(c.shape)
     ((2, 3), (2, 3))
+    >>> tuple(cell.W_f.shape), [tuple(w.shape) for w in cell.get_weights()]
+    ((8, 3), [(5, 12), (3, 12), (12,)])
     """
+
+    W_f, W_i, W_c, W_o = (_gate_view("W", gate) for gate in GATES)
+    b_f, b_i, b_c, b_o = (_gate_view("b", gate) for gate in GATES)
 
     def __init__(self, units, unit_forget_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
@@ -102,30 +142,90 @@ class LSTMCell(keras.layers.Layer):
                 "LSTMCell needs a known input dimension, got input shape "
                 f"{tuple(input_shape)}; give the model's Input a fixed last dimension."
             )
-        self.gate_kernels, self.gate_biases = {}, {}
+        units, dtype = self.units, self.variable_dtype
+        # Each notes' W_g is drawn whole, (units + input_dim, units), in the order f, i, c, o,
+        # then its h rows go to the recurrent kernel and its x rows to the kernel.
+        gates = {}
         for gate in GATES:
-            self.gate_kernels[gate] = self.add_weight(
-                shape=(self.units + input_dim, self.units), name=f"W_{gate}",
-                initializer=self.kernel_initializer)
-            bias_initializer = self.bias_initializer
-            if gate == "f" and self.unit_forget_bias:
-                bias_initializer = "ones"
-            self.gate_biases[gate] = self.add_weight(
-                shape=(self.units,), name=f"b_{gate}", initializer=bias_initializer)
+            bias_initializer = "ones" if gate == "f" and self.unit_forget_bias else self.bias_initializer
+            gates[gate] = (self.kernel_initializer((units + input_dim, units), dtype=dtype),
+                           keras.initializers.get(bias_initializer)((units,), dtype=dtype))
+        ordered = [gates[gate] for gate in _KERAS_GATE_ORDER]
+
+        def packed(value):
+            return lambda shape, dtype=None: ops.cast(value, dtype or self.variable_dtype)
+
+        self.kernel = self.add_weight(
+            shape=(input_dim, 4 * units), name="kernel",
+            initializer=packed(ops.concatenate([w[units:] for w, _ in ordered], axis=1)))
+        self.recurrent_kernel = self.add_weight(
+            shape=(units, 4 * units), name="recurrent_kernel",
+            initializer=packed(ops.concatenate([w[:units] for w, _ in ordered], axis=1)))
+        self.bias = self.add_weight(
+            shape=(4 * units,), name="bias", initializer=packed(ops.concatenate([b for _, b in ordered])))
 
     def call(self, inputs, states, training=None):
         h_previous, c_previous = states[0], states[1]
-        hx = ops.concatenate([h_previous, inputs], axis=-1)
-        f = ops.sigmoid(self._gate_input(hx, "f"))
-        i = ops.sigmoid(self._gate_input(hx, "i"))
-        candidate = ops.tanh(self._gate_input(hx, "c"))
-        o = ops.sigmoid(self._gate_input(hx, "o"))
+        # [h_{t-1}, x_t] W_g + b_g for the four gates at once, blocks in the order i, f, c, o.
+        z = ops.matmul(inputs, self.kernel) + ops.matmul(h_previous, self.recurrent_kernel) + self.bias
+        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+        f = ops.sigmoid(z_f)
+        i = ops.sigmoid(z_i)
+        candidate = ops.tanh(z_c)
+        o = ops.sigmoid(z_o)
         c = f * c_previous + i * candidate
         h = o * ops.tanh(c)
         return h, [h, c]
 
-    def _gate_input(self, hx, gate):
-        return ops.matmul(hx, self.gate_kernels[gate]) + self.gate_biases[gate]
+    def gate_kernel(self, gate):
+        """The notes' W_gate in row form, (units + input_dim, units), h_{t-1}'s rows first.
+
+        Args:
+            gate: one of "f", "i", "c", "o".
+
+        Returns:
+            A tensor computed from the packed kernels (changing it changes nothing).
+        """
+        block = _block(self._check_gate(gate), self.units)
+        return ops.concatenate([self.recurrent_kernel[:, block], self.kernel[:, block]], axis=0)
+
+    def gate_bias(self, gate):
+        """The notes' b_gate, shape (units,), from the packed bias; gate is "f", "i", "c" or "o"."""
+        return self.bias[_block(self._check_gate(gate), self.units)]
+
+    def gate_weights(self):
+        """The notes' per-gate weights: the numpy list [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o]."""
+        return gates_from_keras_lstm(*self.get_weights())
+
+    def set_gate_weights(self, weights):
+        """Set the cell from per-gate weights [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o] (row form)."""
+        self.set_weights(keras_lstm_from_gates(weights))
+
+    def set_weights(self, weights):
+        if len(weights) == 2 * len(GATES):
+            raise ValueError(
+                "LSTMCell.set_weights takes [kernel, recurrent_kernel, bias] in keras.layers.LSTM's "
+                "layout, got 8 arrays; give per-gate weights [W_f, b_f, ..., b_o] to "
+                "set_gate_weights instead.")
+        super().set_weights(weights)
+
+    def load_own_variables(self, store):
+        # Models saved while the cell stored one variable per gate hold eight,
+        # [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o]; they load into the packed layout.
+        if len(store.keys()) == 2 * len(GATES):
+            weights = keras_lstm_from_gates([np.asarray(store[str(k)]) for k in range(2 * len(GATES))])
+            for variable, value in zip((self.kernel, self.recurrent_kernel, self.bias), weights):
+                variable.assign(value)
+            return
+        super().load_own_variables(store)
+
+    def _check_gate(self, gate):
+        if not self.built:
+            raise AttributeError(f"LSTMCell {self.name!r} is not built yet, so it has no gate weights; "
+                                 "call it on an input (or build it) first.")
+        if gate not in GATES:
+            raise ValueError(f"gate must be one of {GATES}, got {gate!r}.")
+        return gate
 
     def get_initial_state(self, batch_size=None):
         return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype) for _ in range(2)]
@@ -150,11 +250,13 @@ def gates_from_keras_lstm(kernel, recurrent_kernel, bias):
 
     Returns:
         The list [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o] of numpy arrays that
-        `LSTMCell.set_weights` takes, each W_g of shape (units + input_dim, units) with the
-        recurrent rows first.
+        `LSTMCell.set_gate_weights` takes (and `LSTMCell.gate_weights` returns), each W_g of
+        shape (units + input_dim, units) with the recurrent rows first.
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import gates_from_keras_lstm
     >>> kernel, recurrent = np.zeros((5, 12)), np.zeros((3, 12))
     >>> bias = np.repeat([0.0, 1.0, 2.0, 3.0], 3)  # i, f, c, o
     >>> weights = gates_from_keras_lstm(kernel, recurrent, bias)
@@ -181,10 +283,11 @@ def keras_lstm_from_gates(weights):
     """Pack the notes' per-gate weights (row form) into `keras.layers.LSTM`'s layout.
 
     Args:
-        weights: [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o] as `LSTMCell.get_weights()` returns.
+        weights: [W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o] as `LSTMCell.gate_weights()` returns.
 
     Returns:
-        The list [kernel, recurrent_kernel, bias] that `keras.layers.LSTM.set_weights` takes.
+        The list [kernel, recurrent_kernel, bias] that `keras.layers.LSTM.set_weights` and
+        `LSTMCell.set_weights` take.
     """
     if len(weights) != 2 * len(GATES):
         raise ValueError(
