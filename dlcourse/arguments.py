@@ -23,6 +23,8 @@ def is_int(value):
 def int_at_least(name, value, minimum):
     """Return `value` as an int if it is an integer >= `minimum`, else raise ValueError.
 
+    >>> import numpy as np
+    >>> from dlcourse.arguments import int_at_least
     >>> int_at_least("num_classes", np.int64(3), 2)
     3
     """
@@ -32,6 +34,8 @@ def int_at_least(name, value, minimum):
 def positive_int(name, value):
     """Return `value` as an int if it is an integer >= 1, else raise ValueError.
 
+    >>> import numpy as np
+    >>> from dlcourse.arguments import positive_int
     >>> positive_int("filters", np.int64(4))
     4
     """
@@ -48,6 +52,8 @@ def optional_seed(name, value, allow_generator=False):
 
     An integer seed is returned as a Python int; None and a generator are returned unchanged.
 
+    >>> import numpy as np
+    >>> from dlcourse.arguments import optional_seed
     >>> optional_seed("seed", np.int32(7)), optional_seed("seed", None)
     (7, None)
     """

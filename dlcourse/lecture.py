@@ -83,6 +83,7 @@ def references(docstring: str) -> list[tuple[str, str]]:
     Raises LectureReferenceError when a reference is malformed or names a section the notes do
     not have, or has the wrong title for its number.
 
+    >>> from dlcourse.lecture import references
     >>> references("Momentum (6 points)\\nLecture: §2.2 Optimization\\n\\nv <- mu v - eta g")
     [('2.2', 'Optimization')]
     """

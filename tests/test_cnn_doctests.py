@@ -12,5 +12,6 @@ MODULES = ["convolution", "pooling", "separable", "inception", "residual", "augm
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(f"dlcourse.cnn.{name}")
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    # Empty globals, not the module's: each example imports what it uses, as a reader's would.
+    result = doctest.testmod(module, globs={}, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

@@ -98,5 +98,5 @@ def test_decode_inverts_encode_on_random_boxes():
                                   "single_object"])
 def test_docstring_examples(name):
     module = importlib.import_module(f"dlcourse.detection.{name}")
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(module, globs={}, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

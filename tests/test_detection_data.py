@@ -62,5 +62,5 @@ def test_docstring_examples():
 
     import dlcourse.data.shapes as shapes
 
-    result = doctest.testmod(shapes, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(shapes, globs={}, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

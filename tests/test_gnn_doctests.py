@@ -12,5 +12,6 @@ MODULES = ["dlcourse.gnn.graph", "dlcourse.gnn.layers", "dlcourse.gnn.stacking",
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    # Empty globals, not the module's: each example imports what it uses, as a reader's would.
+    result = doctest.testmod(module, globs={}, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

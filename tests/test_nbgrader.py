@@ -25,6 +25,7 @@ OS_EXIT = "ch01_perceptron/losses"
 GRADEBOOK_ATTACK = "ch01_perceptron/minibatch_sgd"
 PARTIAL = "ch01_perceptron/dense_forward"
 DELETES_A_TEST = "ch02_training/kfold_split"
+EDITS_A_HIDDEN_TEST = "ch02_training/dropout"
 
 MONKEYPATCH = """\
 import numpy as np
@@ -96,7 +97,14 @@ def _attack(db):
         notebook.cells.insert(1, nbformat.v4.new_code_cell(extra))
         if exercise_id == DELETES_A_TEST:
             notebook.cells.pop()  # nbgrader puts the test cell back, and it is graded
+        if exercise_id == EDITS_A_HIDDEN_TEST:  # nbgrader puts its source back, and says so
+            (hidden, *_) = (c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id", "")
+                            .startswith("hidden_check"))
+            hidden.source = "pass  # no hidden test here"
     return edit
+
+
+NBGRADER_SAID = {}  # command -> what it printed on stderr (its log)
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +126,9 @@ def graded(tmp_path_factory):
         _submit(course_dir, "mallory", exercise.chapter, exercise.name,
                 lambda nb, src, i=exercise.id: attack(nb, src, i))
     for chapter in CHAPTERS:
-        nbgrader("autograde", chapter, cwd=course_dir)
+        NBGRADER_SAID[f"autograde {chapter}"] = nbgrader("autograde", chapter, cwd=course_dir).stderr
     nbgrader("export", cwd=course_dir)
-    nbgrader("generate_feedback", CHAPTERS[0], cwd=course_dir)
+    NBGRADER_SAID["generate_feedback"] = nbgrader("generate_feedback", CHAPTERS[0], cwd=course_dir).stderr
     report = grade_json(*(course_dir / "submitted" / s for s in ("alice", "bob", "mallory")), tmp_path=tmp,
                         extra=["--no-cache", *(arg for chapter in CHAPTERS for arg in ("-c", chapter))])
     return course_dir, exercises, report
@@ -145,6 +153,16 @@ def test_exported_totals_are_full_zero_and_zero_on_tampered(graded):
             assert result["score"] == 0, (exercise_id, result)
     assert totals["mallory"]["ch01_perceptron"][0] == mallory[PARTIAL]["score"]
     assert totals["mallory"]["ch02_training"][0] == 0.0
+
+
+def test_nbgrader_prints_no_expected_noise_but_reports_an_edited_test_cell(graded):
+    """nbgrader's checksum warning for every released hidden-test cell, SQLAlchemy 2's SAWarning
+    and traitlets' `display_data_priority` warning are gone; a test cell a student edited is
+    still reported."""
+    said = "\n".join(NBGRADER_SAID.values())
+    assert "SAWarning" not in said and "display_data_priority" not in said and "Traceback" not in said
+    checksums = [line for line in said.splitlines() if "Attribute 'checksum'" in line]
+    assert len(checksums) == 1 and "for cell hidden_check_" in checksums[0], checksums
 
 
 def test_nbgrader_equals_dlcourse_grade_test_by_test(graded):

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import tarfile
 import zipfile
 
 import jupytext
@@ -11,6 +12,7 @@ import nbformat
 from conftest import ROOT, by_id, run_cli
 from dlcourse.grading.course import Course, Exercise
 from dlcourse.grading.grade import Cache, grade
+from dlcourse.grading.report import feedback_markdown
 from dlcourse.grading.runner import Limits
 from dlcourse.grading.submissions import ReleasedStubs, Submission, code_fingerprint, discover
 
@@ -152,3 +154,49 @@ def test_check_picks_the_solved_notebook_over_the_stub(tmp_path):
     proc = run_cli("check", TARGET, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "dense_forward.ipynb" in proc.stdout and "passed" in proc.stdout
+
+
+def _damaged_archives(folder):
+    """A .tar.gz that is no archive, a .tar cut short, a .zip with a damaged member."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bob.tar.gz").write_bytes(b"\x00not an archive" * 20)
+    _write(folder / "src" / f"{TARGET}.py", SOLUTION * 20)
+    with tarfile.open(folder / "whole.tar", "w") as tf:
+        tf.add(folder / "src" / "ch01_perceptron", "ch01_perceptron")
+    whole = (folder / "whole.tar").read_bytes()
+    (folder / "cid.tar").write_bytes(whole[: len(whole) // 2])
+    with zipfile.ZipFile(folder / "dan.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{TARGET}.py", SOLUTION * 20)
+    damaged = bytearray((folder / "dan.zip").read_bytes())
+    damaged[80:120] = b"\xff" * 40
+    (folder / "dan.zip").write_bytes(bytes(damaged))
+    shutil.rmtree(folder / "src")
+    (folder / "whole.tar").unlink()
+    return ["bob.tar.gz", "cid.tar", "dan.zip"]
+
+
+def test_a_damaged_archive_alone_is_one_sentence(tmp_path):
+    for name in _damaged_archives(tmp_path):
+        proc = run_cli("grade", tmp_path / name, "-c", "ch01_perceptron", check=False)
+        message = " ".join(proc.stderr.split())  # the terminal wraps long lines
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert message.startswith(f"error: {tmp_path / name} could not be unpacked (it "), message
+        assert message.endswith("re-create the archive from the folder of exercise files (a .zip or .tar.gz) and "
+                                "submit it again."), message
+        assert message.count(". ") == 0 and "method gz" not in message, message
+
+
+def test_a_damaged_archive_in_a_class_gets_a_result_line_and_the_others_are_graded(tmp_path):
+    names = _damaged_archives(tmp_path / "class")
+    _write(tmp_path / "class" / "alice" / f"{TARGET}.py", SOLUTION)
+    report = grade(_course_with(), discover([str(tmp_path / "class")], tmp_path), Limits(), Cache(None))
+    subs = {s["submission"]: s for s in report["submissions"]}
+    assert sorted(subs) == ["alice", "bob", "cid", "dan"]
+    assert subs["alice"]["score"] == 5 and not subs["alice"]["notes"]
+    for name in names:
+        sub = subs[name.partition(".")[0]]
+        (note,) = sub["notes"]
+        assert sub["score"] == 0 and note.startswith(f"{name} could not be unpacked (it "), note
+        assert "nothing in it was graded; re-create the archive" in note and "\n" not in note
+        assert {t["feedback"] for t in sub["exercises"][0]["tests"]} == {note}
+        assert f"**Note:** {note}" in feedback_markdown(sub)

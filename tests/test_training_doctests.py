@@ -11,5 +11,6 @@ MODULES = ["initializers", "optimizers", "regularizers", "losses", "normalizatio
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(f"dlcourse.training.{name}")
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    # Empty globals, not the module's: each example imports what it uses, as a reader's would.
+    result = doctest.testmod(module, globs={}, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

@@ -73,6 +73,8 @@ class RandomCrop(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.cnn import RandomCrop
     >>> x = keras.ops.reshape(keras.ops.arange(16.0), (1, 4, 4, 1))
     >>> crop = RandomCrop(2, 2, seed=0)
     >>> keras.ops.convert_to_numpy(crop(x))[0, :, :, 0].tolist()  # inference: the centre
@@ -142,6 +144,8 @@ class RandomPaddedCrop(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.cnn import RandomPaddedCrop
     >>> layer = RandomPaddedCrop(2, seed=0)
     >>> x = keras.ops.ones((3, 8, 8, 1))
     >>> tuple(layer(x, training=True).shape), bool(keras.ops.all(layer(x) == x))
@@ -195,6 +199,8 @@ class RandomHorizontalFlip(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.cnn import RandomHorizontalFlip
     >>> x = keras.ops.reshape(keras.ops.arange(4.0), (1, 1, 4, 1))
     >>> y = RandomHorizontalFlip(1.0)(x, training=True)
     >>> keras.ops.convert_to_numpy(y)[0, 0, :, 0].tolist()

@@ -71,6 +71,8 @@ def softmax(scores):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import softmax
     >>> softmax(np.array([[0.0, np.log(3.0)]]))
     array([[0.25, 0.75]])
     """
@@ -91,6 +93,8 @@ def softmax_cross_entropy(scores, y):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import softmax_cross_entropy
     >>> loss, grad = softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))
     >>> round(loss, 6), round(float(np.log(4)), 6), grad[0].tolist()
     (1.386294, 1.386294, [-0.375, 0.125, 0.125, 0.125])
@@ -117,6 +121,8 @@ def multiclass_hinge(scores, y, delta=1.0):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import multiclass_hinge
     >>> loss, grad = multiclass_hinge(np.array([[3.2, 5.1, -1.7]]), np.array([0]))
     >>> round(loss, 6), grad.tolist()
     (2.9, [[-1.0, 1.0, 0.0]])
@@ -148,6 +154,8 @@ def softmax_loss(w, x, y, reg=0.0):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import softmax_loss
     >>> loss, dw = softmax_loss(np.zeros((3, 2)), np.ones((4, 3)), np.array([0, 1, 0, 1]))
     >>> round(loss, 6), dw.shape
     (0.693147, (3, 2))
@@ -189,6 +197,8 @@ def svm_loss(w, x, y, reg=0.0, delta=1.0):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import svm_loss
     >>> loss, dw = svm_loss(np.zeros((3, 4)), np.ones((2, 3)), np.array([0, 2]))
     >>> loss, dw.shape   # 3 wrong classes, each with margin 0 - 0 + 1
     (3.0, (3, 4))
@@ -242,6 +252,8 @@ class MulticlassHinge(keras.losses.Loss):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import MulticlassHinge
     >>> loss = MulticlassHinge()
     >>> round(float(loss(np.array([[1.0, 0.0, 0.0]]), np.array([[3.2, 5.1, -1.7]]))), 4)
     2.9

@@ -106,6 +106,7 @@ def conv_padding(input_size, kernel_size, stride=1, dilation=1, padding="valid")
 
     Example:
 
+    >>> from dlcourse.cnn import conv_padding
     >>> conv_padding(6, 3, stride=2, padding="same")
     (0, 1)
     """
@@ -126,6 +127,7 @@ def conv_output_size(input_size, kernel_size, stride=1, dilation=1, padding="val
 
     Example:
 
+    >>> from dlcourse.cnn import conv_output_size
     >>> conv_output_size(7, 3, stride=2), conv_output_size(7, 3, padding="same")
     (3, 7)
     """
@@ -191,6 +193,8 @@ def conv2d_naive(x, kernel, bias=None, strides=1, padding="valid", dilation_rate
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import conv2d_naive
     >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
     >>> conv2d_naive(x, np.ones((2, 2, 1, 1)), strides=2)[0, :, :, 0]
     array([[10., 18.],
@@ -230,6 +234,8 @@ def im2col(x, kernel_size, strides=1, padding="valid", dilation_rate=1):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import im2col
     >>> cols, out = im2col(np.arange(9.0).reshape(1, 3, 3, 1), 2)
     >>> cols.shape, out
     ((4, 4), (2, 2))
@@ -260,6 +266,8 @@ def conv2d_im2col(x, kernel, bias=None, strides=1, padding="valid", dilation_rat
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import conv2d_im2col, conv2d_naive
     >>> x = np.random.default_rng(0).normal(size=(2, 6, 6, 3))
     >>> k = np.random.default_rng(1).normal(size=(3, 3, 3, 4))
     >>> bool(np.allclose(conv2d_im2col(x, k, padding="same", dilation_rate=2),
@@ -290,6 +298,8 @@ def col2im(cols, x_shape, kernel_size, strides=1, padding="valid", dilation_rate
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import im2col, col2im
     >>> cols, _ = im2col(np.ones((1, 3, 3, 1)), 2)
     >>> col2im(cols, (1, 3, 3, 1), 2)[0, :, :, 0]  # how many fields read each pixel
     array([[1., 2., 1.],
@@ -331,6 +341,8 @@ def conv2d_backward(grad_output, x, kernel, strides=1, padding="valid", dilation
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import conv2d_backward
     >>> x, k = np.ones((1, 3, 3, 1)), np.ones((2, 2, 1, 1))
     >>> dx, dk, db = conv2d_backward(np.ones((1, 2, 2, 1)), x, k)
     >>> dk[:, :, 0, 0], db
@@ -445,6 +457,8 @@ class Conv2D(keras.layers.Layer):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import Conv2D
     >>> layer = Conv2D(4, 3, strides=2, padding="same")
     >>> tuple(layer(np.zeros((2, 7, 7, 3), "float32")).shape)
     (2, 4, 4, 4)

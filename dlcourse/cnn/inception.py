@@ -47,6 +47,8 @@ def pointwise_conv2d(x, kernel, bias=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import pointwise_conv2d
     >>> x = np.arange(6.0).reshape(1, 1, 3, 2)  # three pixels with two channels
     >>> pointwise_conv2d(x, np.array([[1.0], [10.0]]), np.array([0.5]))[0, 0, :, 0]
     array([10.5, 32.5, 54.5])
@@ -81,6 +83,7 @@ def conv2d_multiply_adds(output_size, kernel_size, in_channels, out_channels):
 
     Example:
 
+    >>> from dlcourse.cnn import conv2d_multiply_adds
     >>> conv2d_multiply_adds(28, 5, 192, 32)
     120422400
     """
@@ -105,6 +108,7 @@ def conv2d_cost(input_size, kernel_size, in_channels, out_channels, reduce_chann
 
     Example:
 
+    >>> from dlcourse.cnn import conv2d_cost
     >>> conv2d_cost(28, 5, 192, 32), conv2d_cost(28, 5, 192, 32, reduce_channels=16)
     ((153632, 120422400), (15920, 12443648))
     """
@@ -151,6 +155,8 @@ class InceptionModule(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.cnn import InceptionModule
     >>> module = InceptionModule(64, 96, 128, 16, 32, 32)  # GoogLeNet's inception (3a)
     >>> tuple(module(keras.ops.zeros((1, 28, 28, 192))).shape)
     (1, 28, 28, 256)

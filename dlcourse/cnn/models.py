@@ -49,6 +49,8 @@ def small_cnn(input_shape=(8, 8, 1), num_classes=10, filters=(32, 64), head="fla
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.cnn import small_cnn
     >>> model = small_cnn((8, 8, 1), 10, seed=0)
     >>> tuple(model(keras.ops.zeros((2, 8, 8, 1))).shape)
     (2, 10)

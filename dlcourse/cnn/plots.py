@@ -50,6 +50,8 @@ def plot_filters(kernel, input_channel=0, columns=8, title="filters"):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import plot_filters
     >>> figure = plot_filters(np.zeros((3, 3, 1, 4)))
     >>> len(figure.axes)
     4
@@ -80,6 +82,8 @@ def plot_feature_maps(model_or_layer, image, max_maps=None, columns=8, title="fe
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import plot_feature_maps
     >>> from dlcourse.cnn import Conv2D
     >>> figure = plot_feature_maps(Conv2D(6, 3), np.ones((8, 8, 1), "float32"))
     >>> len(figure.axes)

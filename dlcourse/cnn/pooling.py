@@ -58,6 +58,8 @@ def max_pool2d(x, pool_size=2, strides=None, padding="valid"):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import max_pool2d
     >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
     >>> max_pool2d(x)[0, :, :, 0]
     array([[ 5.,  7.],
@@ -87,6 +89,8 @@ def max_pool2d_backward(grad_output, x, pool_size=2, strides=None, padding="vali
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import max_pool2d_backward
     >>> x = np.array([[1.0, 3.0], [2.0, 0.0]]).reshape(1, 2, 2, 1)
     >>> max_pool2d_backward(np.ones((1, 1, 1, 1)), x)[0, :, :, 0]
     array([[0., 1.],
@@ -112,6 +116,8 @@ def global_average_pool2d(x):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import global_average_pool2d
     >>> global_average_pool2d(np.arange(8.0).reshape(1, 2, 2, 2))
     array([[3., 4.]])
     """
@@ -143,6 +149,8 @@ class MaxPooling2D(keras.layers.Layer):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import MaxPooling2D
     >>> tuple(MaxPooling2D(2)(np.zeros((1, 5, 5, 3), "float32")).shape)
     (1, 2, 2, 3)
     """
@@ -187,6 +195,8 @@ class GlobalAveragePooling2D(keras.layers.Layer):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import GlobalAveragePooling2D
     >>> tuple(GlobalAveragePooling2D()(np.ones((2, 4, 4, 3), "float32")).shape)
     (2, 3)
     """

@@ -66,6 +66,8 @@ class ResidualBlock(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.cnn import ResidualBlock
     >>> block = ResidualBlock(8, strides=2)
     >>> tuple(block(keras.ops.zeros((2, 6, 6, 4))).shape), block.uses_projection
     ((2, 3, 3, 8), True)

@@ -48,6 +48,7 @@ def conv2d_param_count(kernel_size, in_channels, out_channels, use_bias=True):
 
     Example:
 
+    >>> from dlcourse.cnn import conv2d_param_count
     >>> conv2d_param_count(3, 64, 128)
     73856
     """
@@ -63,6 +64,7 @@ def separable_conv2d_param_count(kernel_size, in_channels, out_channels, depth_m
 
     Example:
 
+    >>> from dlcourse.cnn import separable_conv2d_param_count
     >>> separable_conv2d_param_count(3, 64, 128)
     8896
     """
@@ -89,6 +91,8 @@ def depthwise_conv2d(x, depthwise_kernel, bias=None, strides=1, padding="valid",
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import depthwise_conv2d
     >>> x = np.ones((1, 3, 3, 2))
     >>> depthwise_conv2d(x, np.ones((3, 3, 2, 1)))[0, 0, 0]
     array([9., 9.])
@@ -119,6 +123,8 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, strides=1
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import separable_conv2d
     >>> y = separable_conv2d(np.ones((1, 4, 4, 2)), np.ones((3, 3, 2, 1)), np.ones((1, 1, 2, 5)))
     >>> y.shape, float(y[0, 0, 0, 0])
     ((1, 2, 2, 5), 18.0)
@@ -204,6 +210,8 @@ class DepthwiseConv2D(_SpatialConvolution):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import DepthwiseConv2D
     >>> layer = DepthwiseConv2D(3, depth_multiplier=2)
     >>> tuple(layer(np.zeros((1, 5, 5, 4), "float32")).shape), layer.count_params()
     ((1, 3, 3, 8), 80)
@@ -274,6 +282,8 @@ class SeparableConv2D(_SpatialConvolution):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import SeparableConv2D
     >>> layer = SeparableConv2D(128, 3, padding="same")
     >>> tuple(layer(np.zeros((1, 8, 8, 64), "float32")).shape), layer.count_params()
     ((1, 8, 8, 128), 8896)

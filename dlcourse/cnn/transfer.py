@@ -41,6 +41,8 @@ def select_classes(x, y, classes):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.cnn import select_classes
     >>> x_sub, y_sub = select_classes(np.arange(6), np.array([0, 5, 7, 5, 1, 7]), [7, 5])
     >>> x_sub.tolist(), y_sub.tolist()
     ([1, 2, 3, 5], [1, 0, 1, 0])
@@ -89,6 +91,8 @@ def feature_extractor(base, layer=-2, trainable=False, name="features"):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.cnn import feature_extractor
     >>> base = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(2)])
     >>> phi = feature_extractor(base)
     >>> phi.output_shape, len(phi.trainable_weights), len(phi.non_trainable_weights)
@@ -123,6 +127,9 @@ def transfer_model(base, num_classes, layer=-2, dropout=0.0, seed=None, name="tr
 
     Example:
 
+    >>> import keras
+    >>> import numpy as np
+    >>> from dlcourse.cnn import transfer_model
     >>> base = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(2)])
     >>> model = transfer_model(base, 5, seed=0)
     >>> model.output_shape, model.count_params() - sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)

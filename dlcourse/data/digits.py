@@ -21,6 +21,7 @@ def load_digits(test_size=None, seed=0):
 
     Example:
 
+    >>> from dlcourse.data import load_digits
     >>> (x_train, y_train), (x_test, y_test) = load_digits(test_size=0.2, seed=0)
     >>> x_train.shape, x_test.shape
     ((1438, 8, 8, 1), (359, 8, 8, 1))

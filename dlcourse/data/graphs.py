@@ -38,6 +38,7 @@ def load_karate_club(as_graph_tensor=False):
 
     Example:
 
+    >>> from dlcourse.data import load_karate_club
     >>> x, s, r, y = load_karate_club()
     >>> x.shape, s.shape, int(y[0]), int(y[33])
     ((34, 34), (156,), 0, 1)

@@ -61,6 +61,7 @@ def make_shapes(n_images=100, image_size=32, max_objects=3, min_size=8, max_size
 
     Example:
 
+    >>> from dlcourse.data import make_shapes, SHAPE_CLASSES
     >>> images, boxes, labels = make_shapes(4, image_size=32, seed=1)
     >>> images.shape, boxes[0].shape, [SHAPE_CLASSES[c] for c in labels[0]]
     ((4, 32, 32, 3), (3, 4), ['triangle', 'square', 'triangle'])

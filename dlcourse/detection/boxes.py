@@ -49,6 +49,7 @@ def box_area(boxes):
 
     Example:
 
+    >>> from dlcourse.detection import box_area
     >>> box_area([[0, 0, 2, 3], [5, 5, 4, 9]]).tolist()
     [6.0, 0.0]
     """
@@ -69,6 +70,7 @@ def corners_to_centers(boxes):
 
     Example:
 
+    >>> from dlcourse.detection import corners_to_centers
     >>> corners_to_centers([[0, 2, 4, 8]]).tolist()
     [[5.0, 2.0, 6.0, 4.0]]
     """
@@ -88,6 +90,7 @@ def centers_to_corners(boxes):
 
     Example:
 
+    >>> from dlcourse.detection import centers_to_corners
     >>> centers_to_corners([[5, 2, 6, 4]]).tolist()
     [[0.0, 2.0, 4.0, 8.0]]
     """
@@ -113,6 +116,7 @@ def pairwise_iou(boxes_a, boxes_b):
 
     Example:
 
+    >>> from dlcourse.detection import pairwise_iou
     >>> pairwise_iou([[0, 0, 2, 2]], [[1, 1, 3, 3], [0, 0, 2, 2]]).round(4).tolist()
     [[0.1429, 1.0]]
     """
@@ -146,6 +150,7 @@ def encode_boxes(ground_truth, proposals):
 
     Example:
 
+    >>> from dlcourse.detection import encode_boxes
     >>> encode_boxes([[0, 0, 4, 4]], [[0, 0, 2, 4]]).round(4).tolist()
     [[0.0, 0.5, 0.0, 0.6931]]
     """
@@ -172,6 +177,8 @@ def decode_boxes(deltas, proposals):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import decode_boxes
     >>> decode_boxes([[0.0, 0.5, 0.0, np.log(2)]], [[0, 0, 2, 4]]).round(4).tolist()
     [[0.0, 0.0, 4.0, 4.0]]
     """
@@ -205,6 +212,7 @@ def normalized_centers(boxes, image_height, image_width):
 
     Example:
 
+    >>> from dlcourse.detection import normalized_centers
     >>> normalized_centers([[0, 8, 16, 24]], 32, 32).tolist()
     [[0.5, 0.25, 0.5, 0.5]]
     """
@@ -223,6 +231,7 @@ def normalized_centers_to_corners(boxes, image_height, image_width):
 
     Example:
 
+    >>> from dlcourse.detection import normalized_centers_to_corners
     >>> normalized_centers_to_corners([[0.5, 0.25, 0.5, 0.5]], 32, 32).tolist()
     [[0.0, 8.0, 16.0, 24.0]]
     """

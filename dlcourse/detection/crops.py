@@ -33,6 +33,8 @@ def crop_and_resize(images, boxes, crop_size, box_indices=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import crop_and_resize
     >>> image = np.arange(16, dtype="float32").reshape(4, 4, 1)
     >>> crop_and_resize(image, [[1, 0, 3, 4]], (2, 4))[0, :, :, 0].tolist()
     [[4.0, 5.0, 6.0, 7.0], [8.0, 9.0, 10.0, 11.0]]

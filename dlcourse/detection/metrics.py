@@ -42,6 +42,7 @@ def average_precision(scores, is_true_positive, n_ground_truth):
 
     Example:
 
+    >>> from dlcourse.detection import average_precision
     >>> average_precision([0.9, 0.8, 0.7], [1, 0, 1], n_ground_truth=2)
     0.8333333333333333
     """
@@ -83,6 +84,7 @@ def match_detections(boxes, scores, gt_boxes, iou_threshold=0.5):
 
     Example:
 
+    >>> from dlcourse.detection import match_detections
     >>> match_detections([[0, 0, 10, 10], [0, 0, 10, 9]], [0.6, 0.9], [[0, 0, 10, 10]]).tolist()
     [0, 1]
     """
@@ -118,6 +120,7 @@ def mean_average_precision(detections, ground_truths, num_classes, iou_threshold
 
     Example:
 
+    >>> from dlcourse.detection import mean_average_precision
     >>> dets = [([[0, 0, 10, 10]], [0], [0.9])]
     >>> gts = [([[0, 0, 10, 10], [20, 20, 30, 30]], [0, 1])]
     >>> mean_average_precision(dets, gts, num_classes=2)[0]

@@ -39,6 +39,7 @@ def non_max_suppression(boxes, scores, max_output_size=100, iou_threshold=0.5,
 
     Example:
 
+    >>> from dlcourse.detection import non_max_suppression
     >>> boxes = [[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30]]
     >>> non_max_suppression(boxes, [0.9, 0.8, 0.7]).tolist()
     [0, 2]
@@ -84,6 +85,7 @@ def non_max_suppression_per_class(boxes, scores, labels, max_output_size=100, io
 
     Example:
 
+    >>> from dlcourse.detection import non_max_suppression_per_class
     >>> boxes = [[0, 0, 10, 10], [1, 1, 11, 11], [0, 0, 10, 10]]
     >>> non_max_suppression_per_class(boxes, [0.9, 0.8, 0.7], [0, 0, 1]).tolist()
     [0, 2]

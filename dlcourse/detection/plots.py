@@ -27,6 +27,8 @@ def draw_detections(image, boxes, labels=None, scores=None, class_names=None, ax
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import draw_detections
     >>> import matplotlib; matplotlib.use("Agg")
     >>> figure = draw_detections(np.zeros((8, 8, 3)), [[1, 2, 5, 6]], [0], [0.9], ["circle"])
     >>> [t.get_text() for t in figure.axes[0].texts]

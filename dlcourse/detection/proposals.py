@@ -51,6 +51,8 @@ def over_segment(image, threshold=0.1):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import over_segment
     >>> image = np.zeros((4, 4, 3)); image[1:3, 1:3] = 1.0
     >>> over_segment(image).tolist()[1]
     [0, 1, 1, 0]
@@ -185,6 +187,8 @@ def selective_search(image, threshold=0.1, min_size=4):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import selective_search
     >>> image = np.zeros((16, 16, 3)); image[2:8, 3:11] = 1.0
     >>> [8, 3, 16, 11] in selective_search(image, min_size=1).tolist()
     False

@@ -73,6 +73,8 @@ class RCNN(keras.Model):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import RCNN
     >>> model = RCNN(num_classes=3, filters=(4,), dense_units=8)
     >>> out = model(np.zeros((2, 16, 16, 3), "float32"))
     >>> tuple(out["class_logits"].shape), tuple(out["box_deltas"].shape)
@@ -127,6 +129,8 @@ class RCNNBoxLoss(keras.losses.Loss):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import RCNNBoxLoss
     >>> loss = RCNNBoxLoss(num_classes=2, reduction=None)
     >>> y_true = np.array([[0, 0.5, 0, 0, 0], [2, 0.5, 0, 0, 3.0]], "float32")
     >>> [round(float(v), 3) for v in loss(y_true, np.zeros((2, 8), "float32"))]
@@ -167,6 +171,7 @@ def assign_regions(regions, gt_boxes, gt_labels, positive_iou=0.5):
 
     Example:
 
+    >>> from dlcourse.detection import assign_regions
     >>> labels, targets = assign_regions([[0, 0, 10, 10], [20, 20, 30, 30]], [[0, 0, 10, 12]], [2])
     >>> labels.tolist(), targets[0].round(3).tolist()
     ([3, 0], [0.1, 0.0, 0.182, 0.0])

@@ -54,6 +54,8 @@ class BoxL2Loss(keras.losses.Loss):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import BoxL2Loss
     >>> loss = BoxL2Loss(reduction=None)
     >>> error = np.array([[0.1, 0.0, 0.0, 0.2], [0.0, 0.0, 0.0, 0.0]])
     >>> [round(float(v), 3) for v in loss(np.zeros((2, 4)), error)]
@@ -108,6 +110,8 @@ class SingleObjectDetector(keras.Model):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.detection import SingleObjectDetector
     >>> model = SingleObjectDetector(num_classes=3, filters=(4,), dense_units=8)
     >>> out = model(np.zeros((2, 16, 16, 3), "float32"))
     >>> tuple(out["class_logits"].shape), tuple(out["box"].shape)

@@ -52,6 +52,7 @@ def sliding_windows(image_height, image_width, window_sizes, stride):
 
     Example:
 
+    >>> from dlcourse.detection import sliding_windows
     >>> sliding_windows(4, 4, [2, (4, 2)], stride=2).tolist()[:2]
     [[0.0, 0.0, 2.0, 2.0], [0.0, 2.0, 2.0, 4.0]]
     >>> len(sliding_windows(4, 4, [2, (4, 2)], stride=2))

@@ -63,6 +63,7 @@ def cycle_counts(senders, receivers, num_nodes, lengths=(3, 4, 5)):
 
     Example:
 
+    >>> from dlcourse.gnn import cycle_counts
     >>> s, r = [0, 1, 2, 2], [1, 2, 0, 3]        # a triangle 0-1-2 and a pendant node 3
     >>> cycle_counts(s, r, 4, lengths=(3,)).ravel().tolist()
     [1.0, 1.0, 1.0, 0.0]

@@ -58,6 +58,8 @@ class GeneralGNNLayer(_GraphLayer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import GeneralGNNLayer
     >>> layer = GeneralGNNLayer(1, reduce="sum", kernel_initializer="ones")
     >>> h = layer(keras.ops.ones((3, 2)), keras.ops.array([0, 1]), keras.ops.array([2, 2]))
     >>> keras.ops.convert_to_numpy(h).tolist()

@@ -68,6 +68,7 @@ def adjacency_matrix(senders, receivers, num_nodes):
 
     Example:
 
+    >>> from dlcourse.gnn import adjacency_matrix
     >>> adjacency_matrix([0, 1], [1, 2], 3).tolist()
     [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
     """
@@ -84,6 +85,7 @@ def adjacency_to_edges(adjacency):
 
     Example:
 
+    >>> from dlcourse.gnn import adjacency_to_edges
     >>> s, r = adjacency_to_edges([[0, 1], [1, 0]])
     >>> s.tolist(), r.tolist()
     ([1, 0], [0, 1])
@@ -100,6 +102,7 @@ def undirected_edges(edge_list):
 
     Example:
 
+    >>> from dlcourse.gnn import undirected_edges
     >>> s, r = undirected_edges([(0, 1), (1, 2)])
     >>> s.tolist(), r.tolist()
     ([0, 1, 1, 2], [1, 2, 0, 1])

@@ -52,6 +52,8 @@ class DotProductEdgeDecoder(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import DotProductEdgeDecoder
     >>> s = DotProductEdgeDecoder()(keras.ops.eye(3), keras.ops.array([0, 1]), keras.ops.array([0, 2]))
     >>> keras.ops.convert_to_numpy(s).tolist()
     [1.0, 0.0]
@@ -81,6 +83,8 @@ class ConcatEdgeDecoder(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import ConcatEdgeDecoder
     >>> s = ConcatEdgeDecoder(4)(keras.ops.eye(3), keras.ops.array([0, 1]), keras.ops.array([2, 2]))
     >>> tuple(s.shape)
     (2,)
@@ -127,6 +131,8 @@ class GraphPooling(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import GraphPooling
     >>> pool = GraphPooling("sum")
     >>> h = pool(keras.ops.ones((3, 2)), keras.ops.array([0, 0, 1]), num_graphs=2)
     >>> keras.ops.convert_to_numpy(h).tolist()
@@ -254,6 +260,7 @@ def roc_auc(labels, scores):
 
     Example:
 
+    >>> from dlcourse.gnn import roc_auc
     >>> roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
     """

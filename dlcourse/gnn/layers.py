@@ -60,6 +60,8 @@ def aggregate(messages, receivers, num_nodes, reduce="sum"):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import aggregate
     >>> m = aggregate(keras.ops.array([[1.0], [3.0], [5.0]]), keras.ops.array([0, 0, 2]), 3, "mean")
     >>> keras.ops.convert_to_numpy(m).ravel().tolist()
     [2.0, 0.0, 5.0]
@@ -231,6 +233,8 @@ class GCNConv(_GraphLayer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import GCNConv
     >>> layer = GCNConv(2, kernel_initializer="ones")
     >>> h = layer(keras.ops.ones((3, 4)), keras.ops.array([0, 1]), keras.ops.array([1, 2]))
     >>> keras.ops.convert_to_numpy(h).tolist()
@@ -322,6 +326,8 @@ class GraphSAGEConv(_GraphLayer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import GraphSAGEConv
     >>> layer = GraphSAGEConv(3, aggregator="max_pool")
     >>> h = layer(keras.ops.ones((4, 2)), keras.ops.array([0, 1, 2]), keras.ops.array([1, 2, 3]))
     >>> tuple(h.shape)
@@ -499,6 +505,8 @@ class GATConv(_AttentionLayer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import GATConv
     >>> layer = GATConv(4, num_heads=2)
     >>> h = layer(keras.ops.ones((3, 5)), keras.ops.array([0, 1]), keras.ops.array([1, 2]))
     >>> tuple(h.shape)
@@ -562,6 +570,8 @@ class GATv2Conv(_AttentionLayer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import GATv2Conv
     >>> layer = GATv2Conv(4, num_heads=3, merge="mean")
     >>> h = layer(keras.ops.ones((3, 5)), keras.ops.array([0, 1]), keras.ops.array([1, 2]))
     >>> tuple(h.shape)

@@ -35,7 +35,7 @@ def plot_node_embeddings(embeddings_2d, labels, label_names=None, title="Node em
                          f"higher-dimensional embeddings to 2-D first (e.g. with PCA).")
     if labels.shape[0] != points.shape[0]:
         raise ValueError(f"labels must have one entry per node ({points.shape[0]}), got {labels.shape[0]}.")
-    figure = Figure(figsize=(5, 4.5))
+    figure = Figure(figsize=(5, 4.5), layout="constrained")  # room for the axis labels
     ax = figure.add_subplot()
     for index, cls in enumerate(np.unique(labels)):
         chosen = labels == cls
@@ -62,7 +62,7 @@ def plot_over_smoothing(curves, title="Over-smoothing"):
     """
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(5, 3.5))
+    figure = Figure(figsize=(5, 3.5), layout="constrained")  # room for the axis labels
     ax = figure.add_subplot()
     for label, values in curves.items():
         ax.plot(np.arange(len(values)), values, marker="o", label=label)

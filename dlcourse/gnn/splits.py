@@ -47,6 +47,7 @@ def transductive_split(num_nodes, train_fraction=0.6, validation_fraction=0.2, s
 
     Example:
 
+    >>> from dlcourse.gnn import transductive_split
     >>> train, val, test = transductive_split(10, 0.5, 0.2)
     >>> int(train.sum()), int(val.sum()), int(test.sum())
     (5, 2, 3)

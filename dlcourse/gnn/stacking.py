@@ -50,6 +50,7 @@ def mean_pairwise_cosine_similarity(node_states):
 
     Example:
 
+    >>> from dlcourse.gnn import mean_pairwise_cosine_similarity
     >>> mean_pairwise_cosine_similarity([[1.0, 0.0], [2.0, 0.0], [0.0, 1.0]])
     0.3333333333333333
     """
@@ -105,6 +106,8 @@ class GNNStack(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.gnn import GNNStack
     >>> stack = GNNStack(8, num_layers=2, skip=True)
     >>> h = stack(keras.ops.ones((4, 3)), keras.ops.array([0, 1, 2]), keras.ops.array([1, 2, 3]))
     >>> tuple(h.shape)

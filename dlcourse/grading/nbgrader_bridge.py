@@ -35,8 +35,9 @@ import os
 import pathlib
 
 import nbformat
+from nbgrader import preprocessors as nbgrader_preprocessors
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float, Integer, Unicode
+from traitlets import Float, Integer, List, Unicode
 
 from dlcourse.grading.course import CHAPTERS, Course, CourseError, Exercise
 from dlcourse.grading.release import BEGIN
@@ -64,16 +65,35 @@ c.Autograde.autograde_preprocessors = [
 # The dlcourse checkout with solutions/ and graders/, and the sandbox's limits.
 c.SandboxGrade.course = {course!r}
 c.SandboxGrade.memory_mb = 4096
+# Run the sandboxed checks on a Dask cluster (dlcourse[cluster]; README: "Grading on a cluster"):
+# c.SandboxGrade.cluster = "tcp://scheduler:8786"
 
-# A test cell a student deleted is put back, and graded like the others.
+# A test cell a student deleted is put back, and graded like the others. nbgrader's own
+# OverwriteCells warns "Attribute 'checksum' ... has changed!" for every hidden-test cell of
+# every submission, since the release strips the hidden region by design; dlcourse's warns only
+# for a test cell a student really changed.
 c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "dlcourse.grading.nbgrader_bridge.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
-# Feedback shows no hidden-test region (nbgrader #917, #1363).
+# Feedback shows no hidden-test region (nbgrader #917, #1363). dlcourse's ClearHiddenTests is
+# nbgrader's without its "`display_data_priority` not recognized" warning.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "dlcourse.grading.nbgrader_bridge.ClearHiddenTests",
 ]
+
+# nbgrader 0.9's gradebook under SQLAlchemy 2 warns "Object of type <SubmittedAssignment> not in
+# session" while it creates a submission's rows (it adds them right after): noise, not an error.
+import warnings  # noqa: E402
+
+warnings.filterwarnings("ignore", message=r"Object of type <Submitted\\w+> not in session", module=r"nbgrader\\.")
 '''
 
 CHECKS_HEADER = """## Checks
@@ -313,9 +333,12 @@ class SandboxGrade(NbGraderPreprocessor):
     memory_mb = Integer(4096, help="Memory limit of the sandboxed child, in MiB.").tag(config=True)
     timeout = Float(None, allow_none=True, help="Cap on every check's wall-clock limit, in seconds.").tag(config=True)
     jobs = Integer(os.cpu_count() or 1, help="Notebooks of one submission graded in parallel.").tag(config=True)
+    cluster = Unicode("", help="Run the sandboxed checks on this Dask cluster: a scheduler's address "
+                               "(tcp://host:8786) or local:N worker processes (needs dlcourse[cluster]); "
+                               "empty: on this machine. References and judging stay here.").tag(config=True)
 
     def preprocess(self, nb, resources):
-        from dlcourse.grading.grade import Cache, grade_source, problem_report, task_for
+        from dlcourse.grading.grade import Cache, NotGraded, grade_source, problem_report, task_for
         from dlcourse.grading.runner import Limits
         from dlcourse.grading.sources import SubmissionProblem, notebook_source
 
@@ -328,13 +351,13 @@ class SandboxGrade(NbGraderPreprocessor):
         cache = Cache(course.root / ".dlcourse-cache")
         task = task_for(exercise, limits, cache)
         hide = [*course.hidden_paths, *private_paths(self._converter(), resources)]
-        self._grade_ahead(course, limits, cache, hide, resources)
+        run = self._run()
+        self._grade_ahead(course, limits, cache, hide, resources, run)
         try:
             source = notebook_source(nb)
-        except SubmissionProblem as problem:
-            report, isolation = problem_report(task, problem), None
-        else:
-            report, isolation = grade_source(task, source, limits, hide, cache)
+            report, isolation = grade_source(task, source, limits, hide, cache, run)
+        except (SubmissionProblem, NotGraded) as problem:
+            report, isolation = problem_report(task, SubmissionProblem(str(problem))), None
         if isolation and isolation.startswith("none"):
             self.log.warning("dlcourse graded %s WITHOUT isolation: %s", exercise.id, isolation)
         by_name = {t["name"]: t for t in report["tests"]}
@@ -343,7 +366,15 @@ class SandboxGrade(NbGraderPreprocessor):
             cell.outputs = _cell_outputs(test, float(cell.metadata["nbgrader"]["points"]))
         return nb, resources
 
-    def _grade_ahead(self, course, limits, cache, hide, resources):
+    def _run(self):
+        """Where the checks run: None (here) or the `cluster` option's Dask runner."""
+        if not self.cluster:
+            return None
+        from dlcourse.grading.cluster import runner_for
+
+        return runner_for(self.cluster, say=self.log.warning)
+
+    def _grade_ahead(self, course, limits, cache, hide, resources, run=None):
         """On a submission's first notebook, grade all its notebooks in parallel into the cache.
 
         nbgrader hands over one notebook at a time; grading the others ahead, from the submitted
@@ -356,7 +387,8 @@ class SandboxGrade(NbGraderPreprocessor):
 
         converter = self._converter()
         info = resources.get("nbgrader", {})
-        if converter is None or self.jobs < 2 or "student" not in info:
+        jobs = max(self.jobs, getattr(run, "slots", 0))
+        if converter is None or jobs < 2 or "student" not in info:
             return
         folder = pathlib.Path(converter.coursedir.format_path(
             converter.coursedir.submitted_directory, info["student"], info["assignment"]))
@@ -372,8 +404,8 @@ class SandboxGrade(NbGraderPreprocessor):
                 work.append((task, notebook_source(notebook)))
             except Exception:  # noqa: BLE001 -- anything odd is graded (or refused) in its own turn
                 continue
-        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-            for future in [pool.submit(grade_source, task, source, limits, hide, cache) for task, source in work]:
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            for future in [pool.submit(grade_source, task, source, limits, hide, cache, run) for task, source in work]:
                 if future.exception() is not None:
                     self.log.warning("dlcourse could not grade ahead: %s", future.exception())
 
@@ -383,3 +415,42 @@ class SandboxGrade(NbGraderPreprocessor):
         while node is not None and not hasattr(node, "coursedir"):
             node = getattr(node, "parent", None)
         return node
+
+
+# -- nbgrader's steps, without their expected warnings ---------------------------------------
+
+class OverwriteCells(nbgrader_preprocessors.OverwriteCells):
+    """nbgrader's `OverwriteCells` (it restores every locked cell from the gradebook), without its
+    checksum warning for a hidden-test cell that is exactly as `generate_assignment` released it
+    (hidden region stripped): that is every hidden-test cell of every submission. A cell a
+    student changed is still reported, and restored all the same."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        self._submitted = cell.get("source")  # before nbgrader puts the gradebook's source back
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def report_change(self, name, attr, old, new):
+        if attr == "checksum" and self._submitted is not None:
+            source = self.gradebook.find_source_cell(name, self.notebook_id, self.assignment_id).source
+            if self._submitted == _released(source) != source:
+                return
+        super().report_change(name, attr, old, new)
+
+
+def _released(source: str) -> str:
+    """A test cell's source as nbgrader releases it: without its hidden-test region."""
+    cell = nbformat.v4.new_code_cell(source)
+    try:
+        nbgrader_preprocessors.ClearHiddenTests()._remove_hidden_test_region(cell)
+    except RuntimeError:  # unbalanced markers: nbgrader's own release would have failed
+        return source
+    return cell.source
+
+
+class ClearHiddenTests(nbgrader_preprocessors.ClearHiddenTests):
+    """nbgrader's `ClearHiddenTests`, for feedback. nbconvert's HTML exporter configures every
+    preprocessor's `display_data_priority`, which nbgrader's declares without `config=True`, so
+    traitlets warned that the option is not recognized; here it is a (harmless) option."""
+
+    display_data_priority = List(["text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png",
+                                  "image/jpeg", "text/plain"]).tag(config=True)

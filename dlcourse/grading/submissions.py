@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import gzip
 import hashlib
 import os
 import pathlib
+import shutil
 import tarfile
 import tempfile
 import zipfile
+import zlib
 
 from dlcourse.grading.course import CHAPTERS, CourseError
 
@@ -56,6 +59,7 @@ class Submission:
     name: str
     root: pathlib.Path
     shown_from: pathlib.Path | None = None  # reports show paths relative to this (an archive's top)
+    problem: str = ""  # why nothing in it can be graded (an archive that cannot be unpacked)
 
     def shown(self, path: pathlib.Path) -> str:
         """`path` as a report shows it: relative to the submission (inside its archive)."""
@@ -76,6 +80,9 @@ class Submission:
         `<name>.py` counts only when one of them has that name. `stubs` tells released stubs from
         a student's work; without it every candidate counts as edited."""
         exercise_ids = list(exercise_ids)
+        if self.problem:
+            return Located({exercise_id: Choice([], problem=self.problem) for exercise_id in exercise_ids},
+                           [self.problem])
         known_ids = sorted({*exercise_ids, *(known_ids or ())})
         owners: dict[str, list[str]] = {}
         for exercise_id in known_ids:
@@ -324,15 +331,52 @@ def _archive_stem(path: pathlib.Path) -> str:
     return path.stem
 
 
+class _Unreadable(Exception):
+    """An archive that cannot be unpacked; the message says why, in a few words."""
+
+
+def _unreadable(archive, reason: _Unreadable, graded: str = "") -> str:
+    return (f"{archive} could not be unpacked ({reason}){graded}; re-create the archive from the folder of "
+            "exercise files (a .zip or .tar.gz) and submit it again.")
+
+
 def _extract(archive: pathlib.Path, workdir: pathlib.Path) -> Submission:
-    """Extract safely (no absolute paths, no `..`, no links, bounded size); the submission."""
+    """Extract safely (no absolute paths, no `..`, no links, bounded size); the submission.
+    _Unreadable when the archive cannot be unpacked."""
     target = pathlib.Path(tempfile.mkdtemp(prefix="sub-", dir=workdir))
+    try:
+        _unpack(archive, target)
+    except _Unreadable:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    # An archive of a single folder (`alice/ch01_perceptron/...`) is that folder.
+    entries = _entries(target)
+    root = target
+    if len(entries) == 1 and entries[0].is_dir() and not _looks_like_submission(target):
+        root = entries[0]
+    return Submission(_archive_stem(archive), root, shown_from=target)
+
+
+def _extract_or_note(archive: pathlib.Path, workdir: pathlib.Path) -> Submission:
+    """`_extract`, or, for an archive that cannot be unpacked, a submission with no files and a
+    `problem`: a class run still grades everyone else, and this student's result line says why."""
+    try:
+        return _extract(archive, workdir)
+    except _Unreadable as reason:
+        empty = pathlib.Path(tempfile.mkdtemp(prefix="sub-", dir=workdir))
+        return Submission(_archive_stem(archive), empty, problem=_unreadable(
+            archive.name, reason, ", so nothing in it was graded"))
+
+
+def _unpack(archive: pathlib.Path, target: pathlib.Path) -> None:
+    """Write the archive's regular files under `target`; _Unreadable when it cannot be done."""
+    too_big = _Unreadable(f"it unpacks to more than {MAX_ARCHIVE_BYTES // 2**20} MB")
     try:
         if archive.name.lower().endswith(".zip"):
             with zipfile.ZipFile(archive) as zf:
                 members = [m for m in zf.infolist() if not m.is_dir()]
                 if sum(m.file_size for m in members) > MAX_ARCHIVE_BYTES:
-                    raise CourseError(f"{archive} unpacks to more than 200 MB; it cannot be graded.")
+                    raise too_big
                 for m in members:
                     dest = _safe_dest(target, m.filename)
                     if dest:
@@ -342,20 +386,30 @@ def _extract(archive: pathlib.Path, workdir: pathlib.Path) -> Submission:
             with tarfile.open(archive) as tf:
                 members = [m for m in tf.getmembers() if m.isfile()]
                 if sum(m.size for m in members) > MAX_ARCHIVE_BYTES:
-                    raise CourseError(f"{archive} unpacks to more than 200 MB; it cannot be graded.")
+                    raise too_big
                 for m in members:
                     dest = _safe_dest(target, m.name)
                     if dest:
                         dest.parent.mkdir(parents=True, exist_ok=True)
                         dest.write_bytes(tf.extractfile(m).read())
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as err:
-        raise CourseError(f"{archive} is not a readable archive ({err}); re-create it and try again.") from None
-    # An archive of a single folder (`alice/ch01_perceptron/...`) is that folder.
-    entries = _entries(target)
-    root = target
-    if len(entries) == 1 and entries[0].is_dir() and not _looks_like_submission(target):
-        root = entries[0]
-    return Submission(_archive_stem(archive), root, shown_from=target)
+    except zipfile.BadZipFile as err:
+        raise _Unreadable("it is not a zip file" if "not a zip file" in str(err) else "it is damaged") from None
+    except tarfile.ReadError as err:  # opening, it lists every compression it tried, one per line
+        if "could not be opened" in str(err) or "\n" in str(err):
+            raise _Unreadable(f"it is not a {_archive_kind(archive)} file") from None
+        raise _Unreadable("it ends early: the file was cut short" if "end of data" in str(err)
+                          else "it is damaged") from None
+    except EOFError:
+        raise _Unreadable("it ends early: the file was cut short") from None
+    except (tarfile.TarError, zlib.error, gzip.BadGzipFile, ValueError):
+        raise _Unreadable("it is damaged") from None
+    except OSError as err:
+        raise _Unreadable(f"it could not be read: {err.strerror or type(err).__name__}") from None
+
+
+def _archive_kind(archive: pathlib.Path) -> str:
+    name = archive.name.lower()
+    return next((s.lstrip(".") for s in (".tar.gz", ".tgz", ".tar") if name.endswith(s)), "tar")
 
 
 def _safe_dest(root: pathlib.Path, name: str) -> pathlib.Path | None:
@@ -372,8 +426,13 @@ def discover(paths: list[str], workdir: pathlib.Path) -> list[Submission]:
         path = pathlib.Path(raw)
         if not path.exists():
             raise CourseError(f"{raw} does not exist; pass a submission folder, an archive, or a folder of submissions.")
-        if _is_archive(path):
-            found.append(_extract(path, workdir))
+        if _is_archive(path) and len(paths) == 1:  # nothing else to grade: say so and stop
+            try:
+                found.append(_extract(path, workdir))
+            except _Unreadable as reason:
+                raise CourseError(_unreadable(raw, reason)) from None
+        elif _is_archive(path):
+            found.append(_extract_or_note(path, workdir))
         elif path.is_dir() and _looks_like_submission(path):
             found.append(Submission(path.resolve().name, path.resolve()))
         elif path.is_dir():
@@ -381,7 +440,7 @@ def discover(paths: list[str], workdir: pathlib.Path) -> list[Submission]:
             subs = []
             for child in inner:
                 if _is_archive(child):
-                    subs.append(_extract(child, workdir))
+                    subs.append(_extract_or_note(child, workdir))
                 elif child.is_dir():
                     # A student folder without exercise files still gets a (zero) result line,
                     # and its report says what was expected.

@@ -34,6 +34,7 @@ def sigmoid(z):
 
     Example:
 
+    >>> from dlcourse.perceptron import sigmoid
     >>> float(sigmoid(0.0))
     0.5
     """
@@ -52,6 +53,7 @@ def sigmoid_derivative(z):
 
     Example:
 
+    >>> from dlcourse.perceptron import sigmoid_derivative
     >>> float(sigmoid_derivative(0.0))
     0.25
     """
@@ -70,6 +72,7 @@ def tanh(z):
 
     Example:
 
+    >>> from dlcourse.perceptron import tanh
     >>> float(tanh(0.0))
     0.0
     """
@@ -87,6 +90,7 @@ def tanh_derivative(z):
 
     Example:
 
+    >>> from dlcourse.perceptron import tanh_derivative
     >>> float(tanh_derivative(0.0))
     1.0
     """
@@ -104,6 +108,7 @@ def relu(z):
 
     Example:
 
+    >>> from dlcourse.perceptron import relu
     >>> float(relu(-2.0)), float(relu(3.0))
     (0.0, 3.0)
     """
@@ -121,6 +126,7 @@ def relu_derivative(z):
 
     Example:
 
+    >>> from dlcourse.perceptron import relu_derivative
     >>> float(relu_derivative(-2.0)), float(relu_derivative(3.0))
     (0.0, 1.0)
     """
@@ -139,6 +145,7 @@ def linear(z):
 
     Example:
 
+    >>> from dlcourse.perceptron import linear
     >>> float(linear(1.5))
     1.5
     """
@@ -156,6 +163,7 @@ def linear_derivative(z):
 
     Example:
 
+    >>> from dlcourse.perceptron import linear_derivative
     >>> float(linear_derivative(1.5))
     1.0
     """
@@ -184,6 +192,7 @@ def get_activation(name):
 
     Example:
 
+    >>> from dlcourse.perceptron import get_activation
     >>> g, dg = get_activation("sigmoid")
     >>> float(g(0.0)), float(dg(0.0))
     (0.5, 0.25)

@@ -83,6 +83,7 @@ def init_two_layer_params(n_inputs, hidden_units, output_units=1, seed=0):
 
     Example:
 
+    >>> from dlcourse.perceptron import init_two_layer_params, PARAMETER_NAMES
     >>> params = init_two_layer_params(2, 3, 1, seed=0)
     >>> [params[k].shape for k in PARAMETER_NAMES]
     [(2, 3), (3,), (3, 1), (1,)]
@@ -118,6 +119,8 @@ def forward_propagation(params, x, hidden_activation="sigmoid", output_activatio
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import init_two_layer_params, forward_propagation
     >>> params = init_two_layer_params(2, 3, 1)
     >>> y_hat, cache = forward_propagation(params, np.zeros((4, 2)))
     >>> y_hat.shape, cache["a1"].shape
@@ -154,6 +157,8 @@ def backward_propagation(params, cache, y, loss="binary_cross_entropy"):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import init_two_layer_params, backward_propagation, forward_propagation
     >>> params = init_two_layer_params(2, 3, 1)
     >>> x, y = np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0], [0.0]])
     >>> grads = backward_propagation(params, forward_propagation(params, x)[1], y)
@@ -204,6 +209,8 @@ def two_layer_loss(params, x, y, loss="binary_cross_entropy",
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import init_two_layer_params, two_layer_loss
     >>> params = {k: np.zeros_like(v) for k, v in init_two_layer_params(2, 3, 1).items()}
     >>> round(two_layer_loss(params, np.zeros((1, 2)), np.ones((1, 1))), 4)  # -log(0.5)
     0.6931
@@ -233,6 +240,8 @@ def two_layer_loss_and_gradients(params, x, y, loss="binary_cross_entropy",
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import init_two_layer_params, two_layer_loss_and_gradients
     >>> params = init_two_layer_params(2, 3, 1)
     >>> value, grads = two_layer_loss_and_gradients(params, np.zeros((1, 2)), np.ones((1, 1)))
     >>> sorted(grads)

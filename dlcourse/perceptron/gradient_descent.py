@@ -45,6 +45,8 @@ def gradient_descent(loss_and_gradients, params, x, y, learning_rate=0.1, epochs
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import gradient_descent
     >>> f = lambda p, x, y: (float(p["w"] ** 2), {"w": 2 * p["w"]})  # L = w^2
     >>> params, losses = gradient_descent(f, {"w": np.array(1.0)}, None, None, 0.25, 3)
     >>> float(params["w"]), losses.tolist()
@@ -80,6 +82,8 @@ def minibatch_sgd(loss_and_gradients, params, x, y, learning_rate=0.1, epochs=10
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import minibatch_sgd
     >>> x = np.arange(4.0)[:, None]
     >>> f = lambda p, xb, yb: (0.0, {"w": np.zeros(1)})
     >>> _, losses = minibatch_sgd(f, {"w": np.zeros(1)}, x, x, epochs=2, batch_size=3)

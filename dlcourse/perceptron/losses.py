@@ -43,6 +43,7 @@ def binary_cross_entropy(y_true, y_pred, from_logits=False, epsilon=EPSILON):
 
     Example:
 
+    >>> from dlcourse.perceptron import binary_cross_entropy
     >>> round(binary_cross_entropy([1.0, 0.0], [0.5, 0.5]), 6)
     0.693147
     """
@@ -67,6 +68,7 @@ def mean_squared_error(y_true, y_pred):
 
     Example:
 
+    >>> from dlcourse.perceptron import mean_squared_error
     >>> mean_squared_error([1.0, 2.0], [1.0, 4.0])
     2.0
     """
@@ -111,6 +113,8 @@ class BinaryCrossEntropyLoss(keras.losses.Loss):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import BinaryCrossEntropyLoss
     >>> loss = BinaryCrossEntropyLoss()
     >>> round(float(loss(np.array([[1.0], [0.0]]), np.array([[0.5], [0.5]]))), 6)
     0.693147
@@ -175,6 +179,8 @@ class MeanSquaredErrorLoss(keras.losses.Loss):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import MeanSquaredErrorLoss
     >>> loss = MeanSquaredErrorLoss()
     >>> float(loss(np.array([[1.0], [2.0]]), np.array([[1.0], [4.0]])))
     2.0

@@ -45,6 +45,8 @@ class Perceptron(keras.layers.Layer):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import Perceptron
     >>> layer = Perceptron(units=3, activation="tanh")
     >>> tuple(layer(np.ones((2, 4), dtype="float32")).shape)
     (2, 3)

@@ -49,6 +49,8 @@ class TwoLayerNetwork(keras.Model):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.perceptron import TwoLayerNetwork
     >>> net = TwoLayerNetwork(hidden_units=3, output_units=1)
     >>> tuple(net(np.zeros((4, 2), dtype="float32")).shape)
     (4, 1)

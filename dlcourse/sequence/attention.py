@@ -56,6 +56,8 @@ def causal_mask(query_length, key_length=None):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.sequence import causal_mask
     >>> keras.ops.convert_to_numpy(causal_mask(3)).astype(int).tolist()
     [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     """
@@ -92,6 +94,8 @@ def scaled_dot_product_attention(query, key, value, mask=None):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.sequence import scaled_dot_product_attention, causal_mask
     >>> q = k = keras.ops.convert_to_tensor([[1.0, 0.0], [0.0, 1.0]])
     >>> v = keras.ops.convert_to_tensor([[1.0], [3.0]])
     >>> out, weights = scaled_dot_product_attention(q, k, v, mask=causal_mask(2))
@@ -168,6 +172,8 @@ class SelfAttention(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.sequence import SelfAttention
     >>> layer = SelfAttention(key_dim=4)  # the notes' form: [W_q, W_k, W_v]
     >>> out, weights = layer(keras.ops.ones((2, 5, 8)), return_attention_scores=True)
     >>> tuple(out.shape), tuple(weights.shape), len(layer.weights)

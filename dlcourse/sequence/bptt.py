@@ -66,6 +66,8 @@ def rnn_forward(x, h0, W_xh, W_hh, W_hy):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import rnn_forward
     >>> y, h = rnn_forward(np.ones((1, 2, 1)), np.zeros((1, 1)), [[1.0]], [[0.0]], [[2.0]])
     >>> np.round(y[0, :, 0], 4).tolist()  # 2 tanh(1) at both steps: W_hh = 0 forgets
     [1.5232, 1.5232]
@@ -100,6 +102,8 @@ def bptt_gradients(x, y, h0, W_xh, W_hh, W_hy):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import bptt_gradients
     >>> g = bptt_gradients(np.ones((1, 1, 1)), np.zeros((1, 1, 1)), np.zeros((1, 1)),
     ...                    [[0.5]], [[1.0]], [[1.0]])
     >>> bool(np.isclose(g["W_hy"].item(), np.tanh(0.5) ** 2))  # dL/dW_hy = h y_hat
@@ -148,6 +152,8 @@ def rnn_state_jacobian_norms(x, h0, W_xh, W_hh):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import rnn_state_jacobian_norms
     >>> norms = rnn_state_jacobian_norms(np.zeros((1, 3, 1)), np.zeros((1, 2)),
     ...                                  np.zeros((1, 2)), 0.5 * np.eye(2))
     >>> np.round(norms[0], 4).tolist()  # sqrt(2) 0.5^t while h stays 0

@@ -57,6 +57,7 @@ def clip_by_value(gradient, clip_value):
 
     Example:
 
+    >>> from dlcourse.sequence import clip_by_value
     >>> [float(g) for g in clip_by_value([-3.0, 0.5, 2.0], 1.0)]
     [-1.0, 0.5, 1.0]
     """
@@ -79,6 +80,7 @@ def clip_by_norm(gradient, max_norm):
 
     Example:
 
+    >>> from dlcourse.sequence import clip_by_norm
     >>> [round(float(g), 4) for g in clip_by_norm([3.0, 4.0], 1.0)]
     [0.6, 0.8]
     """
@@ -110,6 +112,7 @@ def clip_by_global_norm(gradients, max_norm):
 
     Example:
 
+    >>> from dlcourse.sequence import clip_by_global_norm
     >>> clipped, norm = clip_by_global_norm([[3.0], [4.0]], 1.0)
     >>> float(norm), [round(float(g[0]), 4) for g in clipped]
     (5.0, [0.6, 0.8])

@@ -37,6 +37,8 @@ def plot_attention(weights, query_tokens, key_tokens, title=None, ax=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import plot_attention
     >>> figure = plot_attention(np.eye(2), ["a", "b"], ["a", "b"])
     >>> [label.get_text() for label in figure.axes[0].get_xticklabels()]
     ['a', 'b']
@@ -85,6 +87,8 @@ def plot_gradient_norms(norms, title=None, ax=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import plot_gradient_norms
     >>> figure = plot_gradient_norms({"RNN": 0.5 ** np.arange(1, 6), "LSTM": np.ones(5)})
     >>> [line.get_label() for line in figure.axes[0].get_lines()]
     ['RNN', 'LSTM']

@@ -65,6 +65,8 @@ class VanillaRNNCell(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.sequence import VanillaRNNCell
     >>> layer = keras.layers.RNN(VanillaRNNCell(4, output_units=2), return_sequences=True)
     >>> tuple(layer(keras.ops.ones((3, 5, 6))).shape)
     (3, 5, 2)

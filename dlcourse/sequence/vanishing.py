@@ -47,6 +47,8 @@ def state_jacobian_norms(cell, inputs, initial_state=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.sequence import state_jacobian_norms
     >>> from dlcourse.sequence import LSTMCell
     >>> norms = state_jacobian_norms(LSTMCell(4), np.zeros((2, 6, 3), "float32"))
     >>> norms.shape

@@ -50,6 +50,8 @@ class EarlyStopping(keras.callbacks.Callback):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import EarlyStopping
     >>> stop = EarlyStopping(monitor="loss", patience=1)
     >>> stop.set_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]))
     >>> stop.on_train_begin()

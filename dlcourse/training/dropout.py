@@ -57,6 +57,8 @@ class Dropout(keras.layers.Layer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import Dropout
     >>> layer = Dropout(0.5, seed=1)
     >>> y = layer(keras.ops.ones((1, 8)), training=True)
     >>> set(float(v) for v in y[0]) <= {0.0, 1.0}
@@ -131,6 +133,8 @@ class InvertedDropout(Dropout):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import InvertedDropout
     >>> layer = InvertedDropout(0.5, seed=1)
     >>> y = layer(keras.ops.ones((1, 8)), training=True)
     >>> set(float(v) for v in y[0]) <= {0.0, 2.0}

@@ -50,6 +50,8 @@ def identical_units(kernel, bias=None, next_kernel=None, tol=1e-9):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.training import identical_units
     >>> identical_units(np.full((3, 4), 0.5), np.zeros(4), np.ones((4, 2)))
     True
     >>> identical_units(np.random.default_rng(0).normal(size=(3, 4)))
@@ -93,6 +95,7 @@ def compute_fans(shape):
 
     Example:
 
+    >>> from dlcourse.training import compute_fans
     >>> compute_fans((3, 3, 16, 32))
     (144, 288)
     """
@@ -153,6 +156,8 @@ class XavierUniform(_SeededInitializer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import XavierUniform
     >>> w = XavierUniform(seed=0)((64, 32))
     >>> float(keras.ops.max(keras.ops.abs(w))) <= (6 / 96) ** 0.5
     True
@@ -191,6 +196,8 @@ class HeNormal(_SeededInitializer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import HeNormal
     >>> w = HeNormal(seed=0)((512, 256))
     >>> abs(float(keras.ops.var(w)) - 2 / 512) < 2e-4
     True

@@ -100,6 +100,7 @@ class CategoricalCrossentropy(keras.losses.Loss):
 
     Example:
 
+    >>> from dlcourse.training import CategoricalCrossentropy
     >>> loss = CategoricalCrossentropy()
     >>> round(float(loss([[0.0, 1.0]], [[0.5, 0.5]])), 4)  # -log 0.5
     0.6931

@@ -49,6 +49,8 @@ class SGD(keras.optimizers.Optimizer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import SGD
     >>> w = keras.Variable([1.0, -2.0])
     >>> SGD(learning_rate=0.1).apply([keras.ops.convert_to_tensor([0.5, 0.5])], [w])
     >>> [round(float(x), 4) for x in w.numpy()]
@@ -101,6 +103,8 @@ class SGDMomentum(keras.optimizers.Optimizer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import SGDMomentum
     >>> w = keras.Variable([1.0])
     >>> opt = SGDMomentum(learning_rate=0.1, momentum=0.5)
     >>> opt.apply([keras.ops.convert_to_tensor([1.0])], [w])  # v = -0.1, theta = 1 - 0.1
@@ -181,6 +185,8 @@ class Adam(keras.optimizers.Optimizer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import Adam
     >>> w = keras.Variable([1.0])
     >>> Adam(learning_rate=0.1, bias_correction=True).apply([keras.ops.ones((1,))], [w])
     >>> round(float(w.numpy()[0]), 4)  # the first corrected step has length eta

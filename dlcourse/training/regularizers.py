@@ -46,6 +46,8 @@ class L1(keras.regularizers.Regularizer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import L1
     >>> float(L1(0.5)(keras.ops.convert_to_tensor([1.0, -2.0])))
     1.5
     """
@@ -81,6 +83,8 @@ class L2(keras.regularizers.Regularizer):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.training import L2
     >>> float(L2(0.5)(keras.ops.convert_to_tensor([1.0, -2.0])))
     2.5
     """

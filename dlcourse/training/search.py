@@ -96,6 +96,7 @@ class Uniform:
 
     Example:
 
+    >>> from dlcourse.training import Uniform
     >>> Uniform(0.0, 0.5).from_unit(0.5)
     0.25
     """
@@ -131,6 +132,7 @@ class LogUniform(Uniform):
 
     Example:
 
+    >>> from dlcourse.training import LogUniform
     >>> round(LogUniform(1e-4, 1e-2).from_unit(0.5), 6)
     0.001
     """
@@ -156,6 +158,7 @@ class IntUniform:
 
     Example:
 
+    >>> from dlcourse.training import IntUniform
     >>> IntUniform(1, 4).from_unit(0.99)
     4
     """
@@ -406,6 +409,7 @@ def grid_search(objective, space=None, *, mode="min"):
 
     Example:
 
+    >>> from dlcourse.training import grid_search
     >>> grid_search(lambda hp: (hp["x"] - 2) ** 2, {"x": [0, 1, 2, 3]}).best_hparams
     {'x': 2}
     """
@@ -444,6 +448,7 @@ def random_search(objective, space=None, n_trials=10, *, mode="min", seed=None):
 
     Example:
 
+    >>> from dlcourse.training import random_search, Uniform
     >>> r = random_search(lambda hp: (hp["x"] - 0.3) ** 2, {"x": Uniform(0, 1)}, 50, seed=0)
     >>> abs(r.best_hparams["x"] - 0.3) < 0.05
     True
@@ -550,6 +555,7 @@ def gaussian_process_posterior(x_train, y_train, x_query, kernel="rbf", length_s
 
     Example:
 
+    >>> from dlcourse.training import gaussian_process_posterior
     >>> m, v = gaussian_process_posterior([[0.0]], [1.0], [[0.0]], noise=1e-8)
     >>> round(float(m[0]), 4), round(float(v[0]), 4)
     (1.0, 0.0)
@@ -613,6 +619,7 @@ def expected_improvement(mean, std, best, xi=0.0):
 
     Example:
 
+    >>> from dlcourse.training import expected_improvement
     >>> round(float(expected_improvement(0.0, 1.0, best=0.0)), 4)  # phi(0) = 1 / sqrt(2 pi)
     0.3989
     """
@@ -658,6 +665,7 @@ def bayesian_optimization(objective, space=None, n_trials=20, *, n_initial=5, n_
 
     Example:
 
+    >>> from dlcourse.training import bayesian_optimization, Uniform
     >>> r = bayesian_optimization(lambda hp: (hp["x"] - 0.3) ** 2, {"x": Uniform(0, 1)},
     ...                           n_trials=12, seed=0)
     >>> abs(r.best_hparams["x"] - 0.3) < 0.02
@@ -752,6 +760,7 @@ def hyperband_brackets(R, eta=3):
 
     Example:
 
+    >>> from dlcourse.training import hyperband_brackets
     >>> hyperband_brackets(9, eta=3)
     {2: [(9, 1), (3, 3), (1, 9)], 1: [(5, 3), (1, 9)], 0: [(3, 9)]}
     """
@@ -799,6 +808,7 @@ def hyperband(objective, space=None, R=27, eta=3, *, mode="min", seed=None):
 
     Example:
 
+    >>> from dlcourse.training import hyperband, Uniform
     >>> r = hyperband(lambda hp, epochs: (hp["x"] - 0.3) ** 2 + 1 / epochs,
     ...               {"x": Uniform(0, 1)}, R=9, seed=0)
     >>> len(r.trials)
@@ -845,6 +855,7 @@ def kfold_split(n_samples, k=5, *, shuffle=False, seed=None):
 
     Example:
 
+    >>> from dlcourse.training import kfold_split
     >>> [v.tolist() for _, v in kfold_split(5, k=2)]
     [[0, 1, 2], [3, 4]]
     """
@@ -886,6 +897,8 @@ def kfold_cross_validation(fit_and_score, x, y=None, k=5, *, shuffle=False, seed
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.training import kfold_cross_validation
     >>> x = np.arange(10.0)
     >>> kfold_cross_validation(lambda xt, yt, xv, yv: float(xv.mean()), x, x, k=2).scores
     array([2., 7.])
