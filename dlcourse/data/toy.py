@@ -4,6 +4,8 @@
 - `make_linearly_separable`: two classes with a guaranteed margin (perceptron convergence)
 - `make_two_moons`: two interleaved half circles, separable only by a non-linear boundary
 - `make_regression`: a noisy 1-D curve, by default sin(2 pi x) (curve fitting, overfitting)
+- `make_gaussian_ring`, `gaussian_ring_centers`: a ring of Gaussian modes (chapter 6: does a
+  GAN cover every mode?)
 
 Inputs are float32 arrays of shape (n_samples, n_features), class labels int64 of shape
 (n_samples,), regression targets float32 of shape (n_samples, 1).
@@ -39,6 +41,7 @@ def make_xor(n_samples=200, noise=0.1, seed=0):
 
     Example:
 
+    >>> from dlcourse.data import make_xor
     >>> x, y = make_xor(4, noise=0.0)
     >>> x.tolist(), y.tolist()
     ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
@@ -71,6 +74,7 @@ def make_linearly_separable(n_samples=100, n_features=2, margin=0.2, seed=0):
 
     Example:
 
+    >>> from dlcourse.data import make_linearly_separable
     >>> x, y = make_linearly_separable(50, margin=0.3, seed=1)
     >>> x.shape, sorted(set(y.tolist()))
     ((50, 2), [0, 1])
@@ -106,6 +110,7 @@ def make_two_moons(n_samples=200, noise=0.1, seed=0):
 
     Example:
 
+    >>> from dlcourse.data import make_two_moons
     >>> x, y = make_two_moons(6, noise=0.0)
     >>> y.tolist()
     [0, 1, 0, 1, 0, 1]
@@ -149,6 +154,8 @@ def make_regression(n_samples=100, noise=0.1, function="sin", seed=0):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.data import make_regression
     >>> x, y = make_regression(20, noise=0.0)
     >>> bool(np.allclose(y, np.sin(2 * np.pi * x), atol=1e-6))
     True
@@ -166,3 +173,55 @@ def make_regression(n_samples=100, noise=0.1, function="sin", seed=0):
     x = rng.uniform(0.0, 1.0, size=(n_samples, 1))
     y = curve(x) + noise * rng.normal(size=(n_samples, 1))
     return x.astype(np.float32), np.asarray(y, dtype=np.float32)
+
+
+def gaussian_ring_centers(num_modes=8, radius=2.0):
+    """The centres of `make_gaussian_ring`'s modes, evenly spaced on a circle.
+
+    Args:
+        num_modes: number of modes, >= 1.
+        radius: radius of the circle.
+
+    Returns:
+        float32 array (num_modes, 2): centre k is radius (cos(2 pi k / K), sin(2 pi k / K)).
+
+    Example:
+
+    >>> from dlcourse.data import gaussian_ring_centers
+    >>> gaussian_ring_centers(4, 1.0).round(6).tolist()
+    [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [-0.0, -1.0]]
+    """
+    positive_int("num_modes", num_modes)
+    angles = 2.0 * np.pi * np.arange(num_modes) / num_modes
+    return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype(np.float32)
+
+
+def make_gaussian_ring(n_samples=1000, num_modes=8, radius=2.0, std=0.05, seed=0):
+    """A mixture of `num_modes` equal Gaussians on a circle: the classic test of mode collapse.
+
+    Sample i comes from mode i mod K (so every prefix is balanced), centred on
+    `gaussian_ring_centers(K, radius)`, with isotropic noise of standard deviation `std`. A
+    generator that collapses onto a few modes is easy to see and to count (chapter 6's GAN).
+
+    Args:
+        n_samples: number of points.
+        num_modes: number of modes K, >= 1.
+        radius: radius of the circle of centres.
+        std: standard deviation of each mode, >= 0.
+        seed: seed of the numpy generator.
+
+    Returns:
+        (x, mode): x float32 of shape (n_samples, 2), mode int64 of shape (n_samples,).
+
+    Example:
+
+    >>> from dlcourse.data import make_gaussian_ring
+    >>> x, mode = make_gaussian_ring(16, std=0.0)
+    >>> x.shape, mode[:9].tolist()
+    ((16, 2), [0, 1, 2, 3, 4, 5, 6, 7, 0])
+    """
+    int_at_least("n_samples", n_samples, 1)
+    _check_noise(std)
+    mode = np.arange(n_samples) % num_modes
+    x = gaussian_ring_centers(num_modes, radius)[mode] + std * np.random.default_rng(seed).normal(size=(n_samples, 2))
+    return x.astype(np.float32), mode.astype(np.int64)
