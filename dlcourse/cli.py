@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import pathlib
 import shutil
 import sys
 import tempfile
+import threading
+import time
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn)
+from rich.text import Text
 
 from dlcourse.grading.course import Course, CourseError
 from dlcourse.grading.runner import Limits
@@ -58,16 +63,54 @@ def main():
     """dlcourse: the Advanced Deep Learning Architecture course -- release, check, grade."""
 
 
-def _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, chapters,
-                         exercises=None):
-    if len(submissions) <= 1:
-        return run_grade(the_course, submissions, limits, cache, jobs, hidden, chapters=chapters, exercises=exercises)
-    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=err_console) as bar:
-        task = bar.add_task("", total=len(submissions))
+class _Running(ProgressColumn):
+    """The exercise graded longest right now and for how long, rendered at every refresh: a hang
+    shows as a ticking clock beside the exercise that hangs, not as a frozen bar."""
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.Lock()
+        self._since: dict = {}  # (submission, exercise id) -> when it started, oldest first
+
+    def event(self, name: str, exercise_id: str, started: bool) -> None:
+        with self._lock:
+            if started:
+                self._since[(name, exercise_id)] = time.monotonic()
+            else:
+                self._since.pop((name, exercise_id), None)
+
+    def render(self, task):
+        with self._lock:
+            if not self._since:
+                return Text("")
+            (name, exercise_id), since = next(iter(self._since.items()))
+            more = len(self._since) - 1
+        seconds = int(time.monotonic() - since)
+        return Text(f"now {seconds // 60}:{seconds % 60:02d} {name} {exercise_id}"
+                    + (f" (+{more} more)" if more else ""), style="dim", no_wrap=True, overflow="ellipsis")
+
+
+def _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, exercises):
+    """Grade with a live display on stderr: submissions done (a class) or exercises done (one
+    submission), the time so far, and the exercise graded longest right now."""
+    many = len(submissions) > 1
+    if not many and not err_console.is_terminal:  # a log gets the table, not a spinner's last frame
+        return run_grade(the_course, submissions, limits, cache, jobs, hidden, exercises=exercises)
+    running = _Running()
+    label = "grading" if many else f"grading {escape(submissions[0].name)}"
+    with Progress(SpinnerColumn(), TextColumn(label), BarColumn(bar_width=20), MofNCompleteColumn(),
+                  TimeElapsedColumn(), running, console=err_console, transient=not many) as bar:
+        task = bar.add_task("", total=len(submissions) if many else len(exercises))
+
+        def on_exercise(name, exercise_id, started):
+            running.event(name, exercise_id, started)
+            if not many and not started:
+                bar.advance(task)
+
+        # grade() reports each exercise's start and end where it can (`on_exercise`).
+        events = {"on_exercise": on_exercise} if "on_exercise" in inspect.signature(run_grade).parameters else {}
         return run_grade(the_course, submissions, limits, cache, jobs, hidden,
-                         progress=lambda name: bar.update(task, advance=1, description=name), chapters=chapters,
-                         exercises=exercises)
+                         progress=(lambda name: bar.advance(task)) if many else None, exercises=exercises, **events)
 
 
 @main.command()
@@ -87,16 +130,22 @@ def _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs
                    "(without a course.toml: one per chapter, named after it).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Exercises graded in parallel.")
+@click.option("--cluster", metavar="ADDRESS|local:N",
+              help="Run the sandboxed checks on a Dask cluster: a scheduler's address (tcp://host:8786) or "
+                   "local:N worker processes here; needs dlcourse[cluster]. Judging stays on this machine.")
 @click.option("--no-cache", is_flag=True, help="Grade everything again instead of resuming from .dlcourse-cache/.")
 @click.option("--chapters", "-c", multiple=True, metavar="CHAPTER",
               help="Grade only these chapters (repeatable), e.g. -c ch01_perceptron; default: all.")
 @_with_common
-def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, stats_dir, assignment, jobs, no_cache,
-          chapters, timeout, memory):
+def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, stats_dir, assignment, jobs, cluster,
+          no_cache, chapters, timeout, memory):
     """Grade submissions (folders like exercises/, archives, or a folder of them) with hidden tests.
 
     Exits 0 whenever grading completed, whatever the scores.
     """
+    import contextlib
+    import functools
+
     from dlcourse.grading import report as reports
     from dlcourse.grading.grade import Cache, grade as run_grade
     from dlcourse.grading.submissions import discover
@@ -106,6 +155,10 @@ def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, stat
         raise CourseError("pass either --assignment or --chapters, not both (an assignment names its exercises "
                           "in course.toml).")
     chosen = the_course.assignment(assignment) if assignment else None
+    # Every argument is checked before the progress display starts, so an error stands alone.
+    selected = chosen.exercises if chosen else the_course.select(chapters)
+    if not selected:
+        raise CourseError(f"{the_course.root} has no exercises (solutions/<chapter>/<name>.py with a grader).")
     # Earlier reports (other students' scores) are hidden from student code: the report files
     # and folders themselves, never the folders around them (that could be /tmp or $HOME).
     outputs = [pathlib.Path(p).resolve() for p in (json_path, csv_path, feedback_dir, gradescope_dir, stats_dir)
@@ -116,8 +169,14 @@ def grade(paths, course, json_path, csv_path, feedback_dir, gradescope_dir, stat
         hidden = [pathlib.Path(workdir), *(o for o in outputs if o != pathlib.Path.cwd().resolve())]
         limits = _limits(timeout, memory)
         try:
-            report = _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden, chapters,
-                                          chosen.exercises if chosen else None)
+            with contextlib.ExitStack() as on_cluster:
+                if cluster:  # connected (and its workers' versions checked) before the progress display
+                    from dlcourse.grading.cluster import connect
+
+                    say = lambda message: err_console.print(f"[yellow]warning:[/] {escape(message)}")  # noqa: E731
+                    run_grade = functools.partial(run_grade, run=on_cluster.enter_context(connect(cluster, say)))
+                report = _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs, hidden,
+                                              selected)
         except KeyboardInterrupt:
             err_console.print("interrupted: what was graded is cached; run the same command again to resume.")
             # Not sys.exit, which would wait for the grading threads: every child dies with us.

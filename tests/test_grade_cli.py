@@ -167,3 +167,46 @@ def test_a_report_written_into_the_temp_folder_does_not_hide_the_sandbox_scratch
         assert by_id(sub)[TARGET]["score"] == by_id(sub)[TARGET]["max_score"]
     finally:
         report.unlink(missing_ok=True)
+
+
+def test_a_bad_argument_is_refused_before_any_progress_display(tmp_path):
+    for name in ("alice", "bob"):  # a class: its progress bar used to be drawn before the error
+        (tmp_path / name / "ch01_perceptron").mkdir(parents=True)
+    for extra, words in ((["-c", "ch99"], "there is no chapter 'ch99'"),
+                         (["-a", "no_such_assignment"], "there is no assignment 'no_such_assignment'")):
+        proc = run_cli("grade", tmp_path, *extra, check=False)
+        assert proc.returncode == 2
+        assert proc.stderr.startswith(f"error: {words}"), proc.stderr
+
+
+def test_the_progress_display_shows_the_exercise_being_graded_while_it_waits(monkeypatch):
+    """A hanging check leaves no frozen bar: the display refreshes by itself, naming the exercise
+    that runs and its time so far."""
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from dlcourse import cli
+    from dlcourse.grading.submissions import Submission
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err_console", Console(file=screen, force_terminal=True, width=200))
+    shown = threading.Event()
+
+    def hanging_grade(course, submissions, limits, cache, jobs, hidden, progress=None, exercises=None,
+                      on_exercise=None):
+        on_exercise("alice", TARGET, True)
+        for _ in range(200):  # until the display has drawn itself at least once (at most 20 s)
+            if "now 0:0" in screen.getvalue() and f"alice {TARGET}" in screen.getvalue():
+                shown.set()
+                break
+            threading.Event().wait(0.1)
+        on_exercise("alice", TARGET, False)
+        return {"submissions": []}
+
+    subs = [Submission("alice", pathlib.Path("."))]
+    assert cli._grade_with_progress(hanging_grade, None, subs, None, None, 1, [], ["one exercise"]) == {
+        "submissions": []}
+    assert shown.is_set(), screen.getvalue()
+    assert "grading alice" in screen.getvalue()

@@ -10,6 +10,10 @@ max(DEADLINE_FLOOR_S, DEADLINE_MULTIPLE x the reference's time), never more than
 `timeout` (nor `--timeout`). The import gets max(IMPORT_FLOOR_S, the same multiple of the
 reference's import). So a hang costs seconds, machine noise has a margin of 25x, and a given cache
 always grades alike.
+
+Where the checks run is one function, `run` (`runner.run_checks`'s signature): here by default,
+or on a Dask cluster (`dlcourse.grading.cluster`). Everything else -- references, comparison,
+caching, reports -- happens in this process whichever it is.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from dlcourse.grading.probe import dump_arrays, load_arrays
 from dlcourse.grading.runner import IMPORT_TIMEOUT_S, Deadlines, Limits, prewarm, run_checks
 from dlcourse.grading.sources import SubmissionProblem, forbidden_uses, read_submission
 from dlcourse.grading.submissions import Choice, ReleasedStubs, Submission
+from dlcourse.grading.zygote import preload_for
 
 
 DEADLINE_FLOOR_S = 3.0
@@ -189,22 +194,28 @@ def task_for(exercise: Exercise, limits: Limits, cache: Cache) -> Task:
                 exercise.forbidden, reference, seconds)
 
 
-def grade_file(task: Task, path, limits: Limits, hide, cache: Cache):
+class NotGraded(Exception):
+    """Grading a file could not finish for a reason that is not the submission's (e.g. the
+    cluster's workers kept dying): its message becomes that exercise's error, and nothing is
+    cached, so that a rerun tries again."""
+
+
+def grade_file(task: Task, path, limits: Limits, hide, cache: Cache, run=None):
     """Grade one submitted file (None when missing); returns (exercise report, isolation)."""
     try:
         source = read_submission(path, task.exercise_id)
     except SubmissionProblem as problem:
         return problem_report(task, problem), None
-    return grade_source(task, source, limits, hide, cache)
+    return grade_source(task, source, limits, hide, cache, run)
 
 
-def grade_choice(task: Task, choice: Choice, shown, limits: Limits, hide, cache: Cache):
+def grade_choice(task: Task, choice: Choice, shown, limits: Limits, hide, cache: Cache, run=None):
     """Grade the file(s) found for one exercise and keep the best; the report names the file
     graded (`shown(path)`, None when there was none) and why it was chosen."""
     if not choice.files:
         report = problem_report(task, SubmissionProblem(choice.problem or f"no file for {task.exercise_id}."))
         return {**report, "file": None}, None
-    graded = [(grade_file(task, path, limits, hide, cache), path) for path in choice.files]
+    graded = [(grade_file(task, path, limits, hide, cache, run), path) for path in choice.files]
     best = max(range(len(graded)), key=lambda k: (graded[k][0][0]["score"], -k))
     (report, isolation), path = graded[best]
     report = {**report, "file": shown(path)}
@@ -223,19 +234,20 @@ def problem_report(task: Task, problem: SubmissionProblem) -> dict:
     return _report(task, [_test_entry(c, "error", feedback=str(problem)) for c in task.checks])
 
 
-def grade_source(task: Task, source: str, limits: Limits, hide, cache: Cache):
-    """Grade the student's source of one exercise, cached by content; (report, isolation)."""
+def grade_source(task: Task, source: str, limits: Limits, hide, cache: Cache, run=None):
+    """Grade the student's source of one exercise, cached by content; (report, isolation).
+    `run` runs the checks (`run_checks` here when None, or a cluster's runner)."""
     key = content_key(task.key(limits), source, _digest(task.reference))
     cached = cache.get_bytes("results", key, ".json")
     if cached is not None:
         stored = json.loads(cached)
         return stored["report"], stored["isolation"]
-    report, isolation = _grade_source(task, source, limits, hide)
+    report, isolation = _grade_source(task, source, limits, hide, run)
     cache.put_bytes("results", key, ".json", json.dumps({"report": report, "isolation": isolation}).encode())
     return report, isolation
 
 
-def _grade_source(task: Task, source: str, limits: Limits, hide):
+def _grade_source(task: Task, source: str, limits: Limits, hide, run=None):
     if uses := forbidden_uses(source, task.forbidden):
         message = f"your code uses {', '.join(uses)}, which this exercise does not allow; write it yourself."
         return _report(task, [_test_entry(c, "forbidden", feedback=message) for c in task.checks]), None
@@ -246,7 +258,7 @@ def _grade_source(task: Task, source: str, limits: Limits, hide):
         "checks": [c.name for c in task.checks],
         "hide": [str(p) for p in hide],
     }
-    outcomes, isolation, _ = run_checks(request, task.deadlines, limits)
+    outcomes, isolation, _ = (run or run_checks)(request, task.deadlines, limits)
     status, results = {}, {}
     for chk in task.checks:
         outcome = outcomes.get(chk.name)
@@ -294,29 +306,57 @@ def _report(task, tests):
     return {"id": task.exercise_id, "score": score, "max_score": task.max_score, "tests": tests}
 
 
+HEAVY_DELAY = 8  # submissions: about one TensorFlow import's worth of numpy exercises
+
+
 def grade(course: Course, submissions: list[Submission], limits: Limits, cache: Cache,
-          jobs: int = 1, extra_hidden=(), progress=None, chapters=(), exercises=None) -> dict:
+          jobs: int = 1, extra_hidden=(), progress=None, chapters=(), exercises=None, on_exercise=None,
+          run=None) -> dict:
     """Grade every submission on every exercise of the course (or of `chapters`, or the given
-    `exercises`, e.g. an assignment's); returns the report."""
+    `exercises`, e.g. an assignment's); returns the report. `progress(name)` is called as each
+    submission is done, `on_exercise(name, exercise id, started)` as each exercise starts
+    (True) and ends (False).
+
+    `run` runs one (submission, exercise)'s checks: `run_checks` in `jobs` local children when
+    None, or a cluster's runner (`cluster.DaskRunner`), which may also offer `prewarm(sources)`
+    (for its workers' zygotes) and `slots` (how many exercises to keep in flight there). The
+    references are computed here either way, `jobs` at a time."""
     exercises = course.select(chapters) if exercises is None else list(exercises)
     if not exercises:
         raise CourseError(f"{course.root} has no exercises (solutions/<chapter>/<name>.py with a grader).")
+    sources = {e.id: (e.grader.read_text(encoding="utf-8"), e.solution.read_text(encoding="utf-8"))
+               for e in exercises}
+    if limits.zygote:  # first, so that TensorFlow's import overlaps with finding the files too
+        prewarm(source for pair in sources.values() for source in pair)
+        if hasattr(run, "prewarm"):
+            run.prewarm([source for pair in sources.values() for source in pair])
     hide = [*course.hidden_paths, *(s.root for s in submissions), *extra_hidden]
     stubs = ReleasedStubs(course)
     known = [e.id for e in course.exercises]
     located = [sub.locate([e.id for e in exercises], stubs, known) for sub in submissions]
-    if limits.zygote:
-        prewarm(source for e in exercises for source in (e.grader.read_text(encoding="utf-8"),
-                                                         e.solution.read_text(encoding="utf-8")))
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
+    # A submission's exercises that need TensorFlow are queued behind the other exercises of the
+    # next HEAVY_DELAY submissions, so that its import (seconds, once, in the zygote) overlaps
+    # with numpy exercises instead of holding every worker idle; later submissions still finish
+    # one by one, for the progress bar.
+    heavy = {e.id for e in exercises if preload_for(*sources[e.id])}
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs, getattr(run, "slots", 0)))
     try:
-        tasks = list(pool.map(lambda e: task_for(e, limits, cache), exercises))
-        futures = {
-            (i, j): pool.submit(grade_choice, task, located[i].choices[task.exercise_id], sub.shown, limits, hide,
-                                cache)
-            for i, sub in enumerate(submissions)
-            for j, task in enumerate(tasks)
-        }
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as references:
+            tasks = list(references.map(lambda e: task_for(e, limits, cache), exercises))
+        order = sorted(((i, j) for i in range(len(submissions)) for j in range(len(tasks))),
+                       key=lambda ij: ij[0] + HEAVY_DELAY * (tasks[ij[1]].exercise_id in heavy))
+
+        def graded(i, j):
+            if on_exercise:
+                on_exercise(submissions[i].name, tasks[j].exercise_id, True)
+            try:
+                return grade_choice(tasks[j], located[i].choices[tasks[j].exercise_id], submissions[i].shown,
+                                    limits, hide, cache, run)
+            finally:
+                if on_exercise:
+                    on_exercise(submissions[i].name, tasks[j].exercise_id, False)
+
+        futures = {(i, j): pool.submit(graded, i, j) for i, j in order}
         owner = {future: i for (i, _), future in futures.items()}
         left = {i: len(tasks) for i in range(len(submissions))}
         for future in concurrent.futures.as_completed(owner):
@@ -337,7 +377,8 @@ def grade(course: Course, submissions: list[Submission], limits: Limits, cache: 
             try:
                 report, isolation = futures[(i, j)].result()
             except Exception as err:  # noqa: BLE001 -- one odd file must not stop the class
-                problem = SubmissionProblem(f"dlcourse could not grade this file ({type(err).__name__}); "
+                problem = SubmissionProblem(str(err) if isinstance(err, NotGraded) else
+                                            f"dlcourse could not grade this file ({type(err).__name__}); "
                                             "tell your instructor.")
                 report, isolation = problem_report(task, problem), None
                 files = located[i].choices[task.exercise_id].files

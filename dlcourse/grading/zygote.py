@@ -37,7 +37,7 @@ import threading
 
 PRELOADABLE = ("tensorflow", "keras")
 _USES_KERAS = re.compile(
-    r"^\s*(?:import|from)\s+(?:keras|tensorflow|dlcourse\.(?:perceptron|training|sequence|cnn|detection|gnn))\b",
+    r"^\s*(?:import|from)\s+(?:keras|tensorflow|dlcourse\.(?:perceptron|training|sequence|cnn|detection|nlp|generative|gnn|llm))\b",
     re.MULTILINE)
 
 
