@@ -9,6 +9,7 @@ Subpackages follow the lecture, one per topic, and are imported on first use so 
 - `dlcourse.cnn`        -- chapter 4, convolutional neural networks and image classification
 - `dlcourse.detection`  -- chapter 4, object detection (IoU, boxes, NMS, R-CNN)
 - `dlcourse.nlp`        -- chapter 5, NLP (word2vec, seq2seq, beam search, BLEU, the Transformer)
+- `dlcourse.generative` -- chapter 6, generative models (autoencoders, VAE, GAN, normalizing flows)
 - `dlcourse.gnn`        -- chapter 7, graph neural networks (with TF-GNN interop)
 - `dlcourse.grading`    -- release, sandboxed grading, reports, the nbgrader bridge
 - `dlcourse.data`       -- small embedded datasets and the real loaders
@@ -21,12 +22,12 @@ from dlcourse import _keras_registry
 __version__ = "0.1.0"
 
 _SUBPACKAGES = (
-    "perceptron", "training", "sequence", "cnn", "detection", "nlp", "gnn", "grading", "data",
+    "perceptron", "training", "sequence", "cnn", "detection", "nlp", "generative", "gnn", "grading", "data",
 )
 
 
 # The subpackages whose modules define Keras classes (layers, models, losses, optimizers, ...).
-_KERAS_SUBPACKAGES = ("perceptron", "training", "sequence", "cnn", "detection", "nlp", "gnn")
+_KERAS_SUBPACKAGES = ("perceptron", "training", "sequence", "cnn", "detection", "nlp", "generative", "gnn")
 
 
 def _import_keras_classes():
@@ -50,7 +51,7 @@ def load_model(filepath, **kwargs):
     the module defining it has been imported. After `import dlcourse`, plain
     `keras.models.load_model` imports them when a saved model names one; this function imports
     every Keras-bearing subpackage (perceptron, training, sequence, cnn, detection with its R-CNN
-    and single-object detector, gnn) up front and then loads.
+    and single-object detector, nlp, generative, gnn) up front and then loads.
 
     Args:
         filepath: the saved model, e.g. a `.keras` file written by `model.save`.
@@ -62,6 +63,7 @@ def load_model(filepath, **kwargs):
 
     Example:
 
+    >>> import dlcourse
     >>> model = dlcourse.load_model("model.keras")  # doctest: +SKIP
     """
     _import_keras_classes()

@@ -90,6 +90,83 @@ def _gnn_model(rng):
     return model, [rng.normal(size=(5, 3)), senders.astype("int32"), receivers.astype("int32")]
 
 
+def _word2vec_model(rng):
+    """Chapter 5's skip-gram (chapter 7's DeepWalk model too) and CBOW, side by side."""
+    from dlcourse.nlp import CBOW, SkipGram
+
+    targets, contexts = keras.Input((), dtype="int32"), keras.Input((), dtype="int32")
+    windows = keras.Input((4,), dtype="int32")
+    outputs = [SkipGram(9, 3, seed=1)((targets, contexts)), CBOW(9, 3, pad_id=0, seed=2)(windows)]
+    model = keras.Model([targets, contexts, windows], outputs)
+    return model, [rng.integers(9, size=5).astype("int32"), rng.integers(9, size=5).astype("int32"),
+                   rng.integers(9, size=(5, 4)).astype("int32")]
+
+
+def _seq2seq_model(rng):
+    """Chapter 5's attention seq2seq on dlcourse's LSTMCell, compiled with its masked loss and
+    trained one step (so the loss comes back too)."""
+    from dlcourse.nlp import MaskedSequenceCrossEntropy, Seq2Seq
+
+    model = Seq2Seq(9, 8, embedding_dim=3, units=4, attention=True, cell="dlcourse", seed=0)
+    source = np.array([[4, 5, 6, 0], [7, 8, 0, 0]], dtype="int32")
+    decoder = np.array([[2, 4, 5], [2, 6, 0]], dtype="int32")
+    model.compile(optimizer="adam", loss=MaskedSequenceCrossEntropy())
+    model.fit((source, decoder), np.array([[4, 5, 3], [6, 3, 0]], dtype="int32"), epochs=1, verbose=0)
+    return model, [source, decoder]
+
+
+def _transformer_model(rng):
+    """Chapter 5's encoder-decoder Transformer (sinusoidal positions, post-LN)."""
+    from dlcourse.nlp import Transformer
+
+    model = Transformer(9, 8, d_model=8, num_heads=2, intermediate_dim=16, num_encoder_layers=1,
+                        num_decoder_layers=1, max_length=8)
+    source = np.array([[4, 5, 6, 0], [7, 8, 0, 0]], dtype="int32")
+    decoder = np.array([[2, 4, 5], [2, 6, 0]], dtype="int32")
+    model((source, decoder))
+    return model, [source, decoder]
+
+
+def _language_model(rng):
+    """Chapter 5's decoder-only LM (learned positions, pre-LN) and the fine-tuning classifier."""
+    from dlcourse.nlp import CausalLanguageModel, SequenceClassifier
+
+    ids = keras.Input((None,), dtype="int32")
+    options = dict(d_model=8, num_heads=2, num_layers=1, max_length=8, normalize_first=True)
+    outputs = [CausalLanguageModel(9, **options)(ids), SequenceClassifier(3, 9, **options)(ids)]
+    return keras.Model(ids, outputs), [np.array([[2, 4, 5, 0], [2, 6, 7, 8]], dtype="int32")]
+
+
+def _vae_model(rng):
+    """Chapter 6's VAE (conv), compiled and trained one step with its ELBO train_step."""
+    from dlcourse.generative import VAE
+
+    model = VAE((8, 8, 1), latent_dim=2, architecture="conv", hidden_units=(8,), filters=(4, 8), seed=0)
+    model.compile(optimizer="adam")
+    model.fit(rng.uniform(size=(4, 8, 8, 1)).astype("float32"), epochs=1, verbose=0)
+    return model, [rng.uniform(size=(3, 8, 8, 1))]
+
+
+def _gan_model(rng):
+    """Chapter 6's GAN (its generator and discriminator travel in its config), one step trained."""
+    from dlcourse.generative import GAN, mlp_discriminator, mlp_generator
+
+    model = GAN(mlp_generator(2, 2, (8,)), mlp_discriminator(2, (8,)), latent_dim=2, seed=0)
+    model.compile(discriminator_optimizer="adam", generator_optimizer="adam")
+    model.fit(rng.normal(size=(8, 2)).astype("float32"), epochs=1, verbose=0)
+    return model, [rng.normal(size=(3, 2))]
+
+
+def _flow_model(rng):
+    """Chapter 6's RealNVP: its output is the exact log p(x)."""
+    from dlcourse.generative import RealNVP
+
+    model = RealNVP(2, num_coupling_layers=2, hidden_units=(8,), seed=0)
+    model.compile(optimizer="adam")
+    model.fit(rng.normal(size=(8, 2)).astype("float32"), epochs=1, verbose=0)
+    return model, [rng.normal(size=(3, 2))]
+
+
 MODELS = {
     "perceptron": _perceptron_model,
     "training": _training_model,
@@ -98,6 +175,13 @@ MODELS = {
     "detection": _detection_model,
     "single_object": _single_object_model,
     "gnn": _gnn_model,
+    "vae": _vae_model,
+    "gan": _gan_model,
+    "flow": _flow_model,
+    "nlp_word2vec": _word2vec_model,
+    "nlp_seq2seq": _seq2seq_model,
+    "nlp_transformer": _transformer_model,
+    "nlp_language_models": _language_model,
 }
 
 
@@ -195,7 +279,7 @@ def test_plain_keras_load_needs_import_dlcourse(saved_models):
         except Exception as error:
             print("cnn without dlcourse:", type(error).__name__, "Could not locate class" in str(error))
         import dlcourse.detection
-        for name in ("detection", "cnn", "gnn", "training"):
+        for name in ("detection", "cnn", "gnn", "training", "vae", "flow"):
             path = {paths!r}[name]
             check(keras.models.load_model(path), path)
         print("loaded after import dlcourse.detection")

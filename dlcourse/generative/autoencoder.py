@@ -55,6 +55,7 @@ def encoder_network(image_shape, output_units, architecture="dense", hidden_unit
 
     Example:
 
+    >>> from dlcourse.generative import encoder_network
     >>> encoder_network((8, 8, 1), 2).output_shape
     (None, 2)
     """
@@ -89,6 +90,7 @@ def decoder_network(image_shape, latent_dim, architecture="dense", hidden_units=
 
     Example:
 
+    >>> from dlcourse.generative import decoder_network
     >>> decoder_network((8, 8, 1), 2, "conv").output_shape
     (None, 8, 8, 1)
     """
@@ -131,6 +133,8 @@ class Autoencoder(keras.Model):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.generative import Autoencoder
     >>> model = Autoencoder((8, 8, 1), latent_dim=2)
     >>> images = keras.ops.zeros((3, 8, 8, 1))
     >>> tuple(model(images).shape), tuple(model.encode(images).shape)

@@ -42,6 +42,8 @@ def standard_normal_log_prob(z):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import standard_normal_log_prob
     >>> round(float(standard_normal_log_prob(ops.zeros((1, 2)))[0]), 4)
     -1.8379
     """
@@ -54,6 +56,7 @@ def alternating_masks(dim, num_layers):
 
     Example:
 
+    >>> from dlcourse.generative import alternating_masks
     >>> alternating_masks(2, 3).tolist()
     [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]
     """
@@ -82,6 +85,8 @@ class AffineCoupling(keras.layers.Layer):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import AffineCoupling
     >>> layer = AffineCoupling([1, 0], hidden_units=(8,))
     >>> z, log_det = layer(ops.ones((3, 2)))
     >>> tuple(z.shape), tuple(log_det.shape)
@@ -156,6 +161,8 @@ class RealNVP(keras.Model):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import RealNVP
     >>> flow = RealNVP(2, num_coupling_layers=2, hidden_units=(8,))
     >>> [round(float(v), 4) for v in flow(ops.zeros((1, 2)))]  # a new flow is the identity
     [-1.8379]
@@ -248,6 +255,7 @@ def density_on_grid(log_prob, bounds=((-2.0, 3.0), (-1.5, 2.0)), num=200):
 
     Example:
 
+    >>> from dlcourse.generative import density_on_grid, standard_normal_log_prob, integrate_on_grid
     >>> xs, ys, p = density_on_grid(standard_normal_log_prob, ((-6, 6), (-6, 6)), num=60)
     >>> round(integrate_on_grid(xs, ys, p), 4)
     1.0

@@ -49,6 +49,8 @@ def value_function(real_logits, fake_logits):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import value_function
     >>> round(float(value_function(ops.zeros(3), ops.zeros(2))), 4)  # D = 1/2 everywhere: -log 4
     -1.3863
     """
@@ -60,6 +62,8 @@ def discriminator_loss(real_logits, fake_logits):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import discriminator_loss
     >>> round(float(discriminator_loss(ops.array([10.0]), ops.array([-10.0]))), 4)  # D winning
     0.0001
     """
@@ -74,6 +78,8 @@ def generator_loss(fake_logits, kind="non_saturating"):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import generator_loss
     >>> a = ops.array([-8.0])  # D(G(z)) = 0.0003: D wins
     >>> round(float(generator_loss(a, "saturating")), 4), round(float(generator_loss(a)), 4)
     (-0.0003, 8.0003)
@@ -90,6 +96,8 @@ def optimal_discriminator(p_data, p_g):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import optimal_discriminator
     >>> optimal_discriminator(np.array([1.0, 0.0, 3.0]), np.array([1.0, 0.0, 1.0])).tolist()
     [0.5, 0.5, 0.75]
     """
@@ -105,6 +113,8 @@ def value_at_optimum(p_data, p_g, dx):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import value_at_optimum
     >>> p = np.full(10, 0.1)
     >>> round(value_at_optimum(p, p, 1.0), 4)
     -1.3863
@@ -124,6 +134,7 @@ def mlp_generator(latent_dim, output_dim, hidden_units=(128, 128), name="generat
 
     Example:
 
+    >>> from dlcourse.generative import mlp_generator
     >>> mlp_generator(2, 2).output_shape
     (None, 2)
     """
@@ -136,6 +147,7 @@ def mlp_discriminator(input_dim, hidden_units=(128, 128), name="discriminator"):
 
     Example:
 
+    >>> from dlcourse.generative import mlp_discriminator
     >>> mlp_discriminator(2).output_shape
     (None, 1)
     """
@@ -151,6 +163,7 @@ def dcgan_generator(latent_dim, image_shape=(8, 8, 1), filters=(64, 32), name="g
 
     Example:
 
+    >>> from dlcourse.generative import dcgan_generator
     >>> dcgan_generator(16).output_shape
     (None, 8, 8, 1)
     """
@@ -170,6 +183,7 @@ def dcgan_discriminator(image_shape=(8, 8, 1), filters=(32, 64), name="discrimin
 
     Example:
 
+    >>> from dlcourse.generative import dcgan_discriminator
     >>> dcgan_discriminator().output_shape
     (None, 1)
     """
@@ -207,6 +221,8 @@ class GAN(keras.Model):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import GAN, mlp_generator, mlp_discriminator
     >>> gan = GAN(mlp_generator(2, 2, (8,)), mlp_discriminator(2, (8,)), latent_dim=2, seed=0)
     >>> gan.compile()
     >>> sorted(gan.train_on_batch(np.zeros((4, 2), "float32"), return_dict=True))

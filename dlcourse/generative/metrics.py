@@ -51,6 +51,8 @@ def gaussian_kernel(x, y, bandwidth):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import gaussian_kernel
     >>> gaussian_kernel(np.zeros((1, 2)), np.array([[0.0, 0.0], [2.0, 0.0]]), 1.0).round(4).tolist()
     [[1.0, 0.1353]]
     """
@@ -65,6 +67,8 @@ def median_bandwidth(x, y):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import median_bandwidth
     >>> median_bandwidth(np.array([[0.0], [1.0]]), np.array([[3.0]]))
     2.0
     """
@@ -90,6 +94,8 @@ def mmd2(x, y, bandwidth=None, unbiased=True):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import mmd2
     >>> rng = np.random.default_rng(0)
     >>> same = mmd2(rng.normal(size=(200, 2)), rng.normal(size=(200, 2)), 1.0)
     >>> shifted = mmd2(rng.normal(size=(200, 2)), rng.normal(1.0, 1.0, size=(200, 2)), 1.0)
@@ -129,6 +135,8 @@ def mode_coverage(samples, centers, radius, min_count=1):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import mode_coverage
     >>> centers = np.array([[0.0, 0.0], [5.0, 0.0]])
     >>> covered, fraction, counts = mode_coverage(np.array([[0.1, 0.0], [0.0, 0.2], [2.5, 0.0]]), centers, 0.5)
     >>> covered, round(fraction, 3), counts.tolist()
@@ -179,6 +187,8 @@ def classifier_score(probabilities):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import classifier_score
     >>> round(classifier_score(np.eye(4)), 4), round(classifier_score(np.full((5, 4), 0.25)), 4)
     (4.0, 1.0)
     """

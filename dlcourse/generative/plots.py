@@ -49,6 +49,8 @@ def plot_latent_space(z, labels, title=None, ax=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import plot_latent_space
     >>> figure = plot_latent_space(np.zeros((3, 2)), [0, 1, 2])
     >>> figure.axes[0].get_xlabel()
     'z_1'
@@ -72,6 +74,8 @@ def plot_image_grid(images, ncols=8, title=None, ax=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import plot_image_grid
     >>> plot_image_grid(np.zeros((10, 8, 8, 1)), ncols=5).axes[0].images[0].get_array().shape
     (17, 44)
     """
@@ -94,6 +98,8 @@ def plot_latent_traversal(images, values, title=None, ax=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import plot_latent_traversal
     >>> figure = plot_latent_traversal(np.zeros((9, 8, 8, 1)), [-1.0, 0.0, 1.0])
     >>> figure.axes[0].get_xlabel()
     'z_1'
@@ -120,6 +126,8 @@ def plot_samples_2d(real, generated, centers=None, title=None, ax=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import plot_samples_2d
     >>> figure = plot_samples_2d(np.zeros((4, 2)), np.ones((4, 2)), centers=np.zeros((1, 2)))
     >>> [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     ['real', 'generated', 'modes']
@@ -142,6 +150,8 @@ def plot_density(xs, ys, density, samples=None, title=None, ax=None):
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.generative import plot_density
     >>> figure = plot_density(np.arange(3.0), np.arange(2.0), np.ones((2, 3)), samples=np.zeros((2, 2)))
     >>> len(figure.axes[0].collections)  # the heat map and the samples
     2

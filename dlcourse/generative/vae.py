@@ -39,6 +39,8 @@ def reparameterize(mu, log_var, epsilon):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import reparameterize
     >>> z = reparameterize(ops.array([1.0, 0.0]), ops.array([0.0, 2.0]), ops.array([0.5, 1.0]))
     >>> [round(float(v), 4) for v in z]
     [1.5, 2.7183]
@@ -60,6 +62,8 @@ def gaussian_kl(mu, log_var):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import gaussian_kl
     >>> [round(float(v), 4) for v in gaussian_kl(ops.array([[0.0, 0.0], [1.0, 0.0]]), ops.zeros((2, 2)))]
     [0.0, 0.5]
     """
@@ -80,6 +84,8 @@ def bernoulli_log_likelihood(x, logits):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import bernoulli_log_likelihood
     >>> round(float(bernoulli_log_likelihood(ops.ones((1, 2)), ops.zeros((1, 2)))[0]), 4)
     -1.3863
     """
@@ -107,6 +113,8 @@ class Sampling(keras.layers.Layer):
 
     Example:
 
+    >>> from keras import ops
+    >>> from dlcourse.generative import Sampling
     >>> layer = Sampling(seed=0)
     >>> tuple(layer(ops.zeros((4, 3)), ops.zeros((4, 3)), training=True).shape)
     (4, 3)
@@ -154,6 +162,8 @@ class VAE(keras.Model):
 
     Example:
 
+    >>> import keras
+    >>> from dlcourse.generative import VAE
     >>> vae = VAE((8, 8, 1), latent_dim=2, seed=0)
     >>> vae.compile(optimizer="adam")
     >>> logs = vae.train_on_batch(keras.ops.ones((4, 8, 8, 1)), return_dict=True)

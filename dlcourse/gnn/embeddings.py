@@ -25,16 +25,21 @@ Small p keeps the walk local, small q pushes it outwards. Skip-gram with negativ
 learns Z from (node, context) pairs within a window on each walk:
 
     L = - sum log sigmoid(z_u . z'_v) - sum_{negatives n} log sigmoid(-z_u . z'_n)
+
+That skip-gram is word2vec's, nodes for words and walks for sentences: `SkipGram`,
+`skipgram_pairs`, `negative_samples` and `train_skipgram` are chapter 5's
+(`dlcourse.nlp.word2vec`), named here as chapter 7 names them (Z is `SkipGram.embeddings`, the
+center vectors v; Z' the context vectors u).
 """
 
 from __future__ import annotations
 
-import keras
 import numpy as np
-from keras import ops
 
 from dlcourse.arguments import positive_int
 from dlcourse.gnn.graph import _edge_vectors
+from dlcourse.nlp import word2vec
+from dlcourse.nlp.word2vec import SkipGram
 
 __all__ = [
     "neighbour_lists",
@@ -106,6 +111,7 @@ def node2vec_transition_probabilities(neighbours, previous, current, p, q):
 
     Example:
 
+    >>> from dlcourse.gnn import neighbour_lists, node2vec_transition_probabilities
     >>> nb = neighbour_lists([0, 1, 1, 2, 1, 3], [1, 0, 2, 1, 3, 1], 4)   # a star around node 1
     >>> node2vec_transition_probabilities(nb, 0, 1, p=0.5, q=2.0)[1].tolist()
     [0.6666666666666666, 0.16666666666666666, 0.16666666666666666]
@@ -141,92 +147,32 @@ def node2vec_walks(senders, receivers, num_nodes, walk_length, walks_per_node, p
 
 
 def skipgram_pairs(walks, window):
-    """All (center, context) pairs at distance 1 .. window along each walk, int64 (P, 2)."""
-    walks = np.asarray(walks, dtype=np.int64)
-    pairs = []
-    for offset in range(1, window + 1):
-        if offset >= walks.shape[1]:
-            break
-        left, right = walks[:, :-offset].ravel(), walks[:, offset:].ravel()
-        pairs.append(np.stack([left, right], 1))
-        pairs.append(np.stack([right, left], 1))
-    return np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64)
+    """All (center, context) pairs at distance 1 .. window along each walk, int64 (P, 2).
+
+    Chapter 5's word2vec pairs (`dlcourse.nlp.word2vec.skipgram_pairs`), with walks for
+    sentences and nodes for words.
+    """
+    return word2vec.skipgram_pairs(walks, window)
 
 
 def negative_samples(pairs, num_nodes, negatives, rng):
-    """Add `negatives` random (center, node) pairs per positive pair; labels 1 / 0.
+    """Add `negatives` uniformly drawn (center, node) pairs per positive pair; labels 1 / 0.
+
+    DeepWalk's uniform noise; `dlcourse.nlp.word2vec.negative_samples` also draws from a
+    unigram distribution.
 
     Returns:
         (centers, contexts, labels), arrays of shape ((1 + negatives) P,).
     """
-    pairs = np.asarray(pairs, dtype=np.int64)
-    centers = np.repeat(pairs[:, 0], negatives)
-    random_nodes = rng.integers(num_nodes, size=centers.size)
-    return (np.concatenate([pairs[:, 0], centers]), np.concatenate([pairs[:, 1], random_nodes]),
-            np.concatenate([np.ones(len(pairs)), np.zeros(centers.size)]).astype(np.float32))
-
-
-@keras.saving.register_keras_serializable(package="dlcourse")
-class SkipGram(keras.Model):
-    """Skip-gram with negative sampling: the logit of a (center, context) pair is z_u . z'_v.
-
-    Two embedding tables: Z (the node embeddings, ENC) and Z' (context vectors). Train with
-    `keras.losses.BinaryCrossentropy(from_logits=True)` on pairs from `negative_samples`.
-
-    Args:
-        num_nodes: N.
-        embedding_dim: D.
-        seed: seed of the initial embeddings.
-        **kwargs: base model arguments.
-
-    Call arguments:
-        inputs: a pair (centers, contexts) of int tensors (B,).
-
-    Returns:
-        Logits of shape (B,).
-
-    Example:
-
-    >>> model = SkipGram(5, 2, seed=0)
-    >>> tuple(model((keras.ops.array([0, 1]), keras.ops.array([2, 3]))).shape)
-    (2,)
-    """
-
-    def __init__(self, num_nodes, embedding_dim=16, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        num_nodes, embedding_dim = positive_int("num_nodes", num_nodes), positive_int("embedding_dim", embedding_dim)
-        self.num_nodes, self.embedding_dim, self.seed = num_nodes, embedding_dim, seed
-        init = keras.initializers.RandomUniform(-0.5 / embedding_dim, 0.5 / embedding_dim, seed=seed)
-        self.node_embedding = keras.layers.Embedding(num_nodes, embedding_dim, embeddings_initializer=init,
-                                                     name="node_embedding")
-        self.context_embedding = keras.layers.Embedding(
-            num_nodes, embedding_dim, name="context_embedding",
-            embeddings_initializer=keras.initializers.RandomUniform(-0.5 / embedding_dim, 0.5 / embedding_dim,
-                                                                    seed=None if seed is None else seed + 1))
-
-    def call(self, inputs):
-        centers, contexts = inputs
-        return ops.sum(self.node_embedding(centers) * self.context_embedding(contexts), axis=-1)
-
-    @property
-    def embeddings(self):
-        """The node embedding matrix Z, numpy (N, D)."""
-        return ops.convert_to_numpy(self.node_embedding.embeddings)
-
-    def get_config(self):
-        return {**super().get_config(), "num_nodes": self.num_nodes, "embedding_dim": self.embedding_dim,
-                "seed": self.seed}
+    return word2vec.negative_samples(pairs, num_nodes, negatives, rng)
 
 
 def train_skipgram(walks, num_nodes, embedding_dim=16, window=3, negatives=4, epochs=5, batch_size=256,
                    learning_rate=0.02, seed=0):
-    """Fit a `SkipGram` model on the walks; returns (model, embeddings (N, D))."""
-    rng = np.random.default_rng(seed)
-    centers, contexts, labels = negative_samples(skipgram_pairs(walks, window), num_nodes, negatives, rng)
-    model = SkipGram(num_nodes, embedding_dim, seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss=keras.losses.BinaryCrossentropy(from_logits=True))
-    order = rng.permutation(labels.size)
-    model.fit((centers[order].astype("int32"), contexts[order].astype("int32")), labels[order],
-              epochs=epochs, batch_size=batch_size, verbose=0)
-    return model, model.embeddings
+    """Fit a `SkipGram` model on the walks, uniform negatives; returns (model, embeddings (N, D)).
+
+    `dlcourse.nlp.word2vec.train_skipgram` with walks for sentences and nodes for words.
+    """
+    return word2vec.train_skipgram(walks, num_nodes, embedding_dim=embedding_dim, window=window,
+                                   negatives=negatives, epochs=epochs, batch_size=batch_size,
+                                   learning_rate=learning_rate, seed=seed)

@@ -1,0 +1,122 @@
+"""Realistic mistakes in chapter 5's seq2seq, decoding and BLEU solutions that their graders must catch.
+
+Read by tests/test_grader_mistakes.py; the module docstring there says what a row means.
+"""
+
+# (exercise id, mistake (for the test id), text in the solution, replacement, checks that must fail)
+MISTAKES = [
+    # teacher_forcing_loss
+    ("ch05_nlp/teacher_forcing_loss", "no_mask",
+     "nll = -(picked * mask).sum(axis=1)", "nll = -picked.sum(axis=1)",
+     {"nll_of_one_short_sentence", "masked_nll_of_a_random_batch", "large_logits_stay_finite"}),
+    ("ch05_nlp/teacher_forcing_loss", "mean_over_all_positions",
+     "float(nll.sum() / mask.sum())", "float(nll.sum() / mask.size)",
+     {"nll_of_one_short_sentence", "masked_nll_of_a_random_batch", "large_logits_stay_finite"}),
+    ("ch05_nlp/teacher_forcing_loss", "mean_of_sentence_means",
+     "float(nll.sum() / mask.sum())", "float(np.mean(nll / mask.sum(axis=1)))",
+     {"masked_nll_of_a_random_batch", "large_logits_stay_finite"}),
+    ("ch05_nlp/teacher_forcing_loss", "shifted_left_not_right",
+     "np.concatenate([np.full((targets.shape[0], 1), bos_id), targets[:, :-1]], axis=1)",
+     "np.concatenate([targets[:, 1:], np.full((targets.shape[0], 1), bos_id)], axis=1)",
+     {"shifted_inputs_of_two_sentences", "shifted_inputs_of_a_random_batch"}),
+    ("ch05_nlp/teacher_forcing_loss", "eos_fed_at_padding",
+     "return np.where(targets == pad_id, pad_id, shifted)", "return shifted",
+     {"shifted_inputs_of_two_sentences", "shifted_inputs_of_a_random_batch"}),
+    ("ch05_nlp/teacher_forcing_loss", "softmax_without_max_subtraction",
+     "shifted = logits - logits.max(axis=-1, keepdims=True)", "shifted = logits",
+     {"large_logits_stay_finite"}),
+    # greedy_decoding
+    ("ch05_nlp/greedy_decoding", "argmin_not_argmax",
+     "best = int(np.argmax(log_probs))", "best = int(np.argmin(log_probs))",
+     {"greedy_on_a_bigram_table", "greedy_stops_at_eos", "greedy_cut_off_at_max_length"}),
+    ("ch05_nlp/greedy_decoding", "eos_not_kept",
+     "        tokens.append(best)\n        log_prob += float(log_probs[best])\n        if best == eos_id:\n            break",
+     "        if best == eos_id:\n            break\n        tokens.append(best)\n        log_prob += float(log_probs[best])",
+     {"greedy_on_a_bigram_table", "greedy_stops_at_eos"}),
+    ("ch05_nlp/greedy_decoding", "never_stops_at_eos",
+     "        if best == eos_id:\n            break\n", "",
+     {"greedy_on_a_bigram_table", "greedy_stops_at_eos"}),
+    ("ch05_nlp/greedy_decoding", "prefix_without_bos",
+     "prefix = np.array([[bos_id] + list(tokens[:t])], dtype=np.int32)",
+     "prefix = np.array([list(tokens[:t]) or [bos_id]], dtype=np.int32)",
+     {"log_prob_of_given_translations"}),
+    ("ch05_nlp/greedy_decoding", "probabilities_multiplied_as_logs",
+     "total += float(np.asarray(step_fn(prefix))[0, token])",
+     "total *= float(np.asarray(step_fn(prefix))[0, token])",
+     {"log_prob_of_given_translations"}),
+    # beam_search
+    ("ch05_nlp/beam_search", "beams_not_re_ranked",
+     "        candidates.sort(key=lambda c: c[1], reverse=True)\n", "",
+     {"beam_of_two_on_a_bigram_table", "beam_of_one_is_greedy", "beams_of_three_and_five_on_random_models",
+      "length_normalised_ranking", "huge_beam_is_exhaustive_and_max_length_one"}),
+    ("ch05_nlp/beam_search", "finished_hypotheses_dropped",
+     "candidates = [(tokens, lp) for tokens, lp in beam if finished(tokens)]", "candidates = []",
+     {"beam_of_two_on_a_bigram_table", "beams_of_three_and_five_on_random_models", "length_normalised_ranking",
+      "huge_beam_is_exhaustive_and_max_length_one"}),
+    ("ch05_nlp/beam_search", "normalised_pruning",
+     "candidates.sort(key=lambda c: c[1], reverse=True)",
+     "candidates.sort(key=lambda c: c[1] / len(c[0]) ** alpha, reverse=True)",
+     {"length_normalised_ranking"}),
+    ("ch05_nlp/beam_search", "final_beam_not_normalised",
+     "return sorted(beam, key=lambda c: c[1] / len(c[0]) ** alpha, reverse=True)",
+     "return sorted(beam, key=lambda c: c[1], reverse=True)",
+     {"length_normalised_ranking", "huge_beam_is_exhaustive_and_max_length_one"}),
+    ("ch05_nlp/beam_search", "top_k_per_hypothesis_only",
+     "            candidates += [(tokens + [w], lp + float(row[w])) for w in range(len(row))]",
+     "            candidates += [(tokens + [int(w)], lp + float(row[w])) for w in np.argsort(row)[::-1][:1]]",
+     {"beam_of_two_on_a_bigram_table", "beams_of_three_and_five_on_random_models", "length_normalised_ranking",
+      "huge_beam_is_exhaustive_and_max_length_one"}),
+    ("ch05_nlp/beam_search", "eos_never_ends_a_hypothesis",
+     "return len(tokens) == max_length or (len(tokens) > 0 and tokens[-1] == eos_id)",
+     "return len(tokens) == max_length",
+     {"beam_of_two_on_a_bigram_table", "beam_of_one_is_greedy", "beams_of_three_and_five_on_random_models",
+      "length_normalised_ranking", "huge_beam_is_exhaustive_and_max_length_one"}),
+    # bleu
+    ("ch05_nlp/bleu", "counts_not_clipped",
+     "matches = sum(min(count, most[gram]) for gram, count in counts.items())",
+     "matches = sum(count for gram, count in counts.items() if gram in most)",
+     {"clipped_counts_on_a_small_example"}),
+    ("ch05_nlp/bleu", "clipped_by_the_summed_references",
+     "most[gram] = max(most[gram], count)", "most[gram] += count",
+     {"clipped_counts_on_a_small_example"}),
+    ("ch05_nlp/bleu", "brevity_against_the_longest_reference",
+     "r = min(reference_lengths, key=lambda length: (abs(length - c), length))", "r = max(reference_lengths)",
+     {"brevity_penalty_against_the_closest_reference"}),
+    ("ch05_nlp/bleu", "corpus_brevity_against_the_shortest_reference",
+     "r += min((len(ref) for ref in refs), key=lambda length: (abs(length - len(hypothesis)), length))",
+     "r += min(len(ref) for ref in refs)",
+     {"corpus_bleu_with_several_references"}),
+    ("ch05_nlp/bleu", "tie_takes_the_longer_reference",
+     "r = min(reference_lengths, key=lambda length: (abs(length - c), length))",
+     "r = min(reference_lengths, key=lambda length: (abs(length - c), -length))",
+     {"brevity_penalty_against_the_closest_reference"}),
+    ("ch05_nlp/bleu", "no_brevity_penalty",
+     "bp = 1.0 if c >= r else (math.exp(1.0 - r / c) if c > 0 else 0.0)", "bp = 1.0",
+     {"corpus_bleu_with_several_references", "exp_smoothing_on_single_sentences"}),
+    ("ch05_nlp/bleu", "exp_smoothing_without_doubling",
+     "log_sum += math.log(1.0 / (2 ** zeros * t))", "log_sum += math.log(1.0 / (2 * t))",
+     {"exp_smoothing_on_single_sentences"}),
+    ("ch05_nlp/bleu", "smoothing_when_nothing_matches",
+     "    if sum(matches) == 0:\n        return 0.0\n", "",
+     {"empty_short_and_unmatched_hypotheses"}),
+    ("ch05_nlp/bleu", "sentence_average_not_corpus_statistics",
+     "    matches, totals = [0] * max_order, [0] * max_order\n    c = r = 0\n    for hypothesis, refs in zip(hypotheses, references):",
+     "    if len(hypotheses) > 1:\n        return sum(corpus_bleu([h], [r], max_order, smooth) for h, r in zip(hypotheses, references)) / len(hypotheses)\n    matches, totals = [0] * max_order, [0] * max_order\n    c = r = 0\n    for hypothesis, refs in zip(hypotheses, references):",
+     {"corpus_bleu_with_several_references"}),
+]
+
+# Boundary mutants that cannot change a result: (exercise, stripped line, old, new) -> why.
+EQUIVALENT_MUTANTS = {
+    ("ch05_nlp/bleu", "bp = 1.0 if c >= r else (math.exp(1.0 - r / c) if c > 0 else 0.0)", ">=", ">"):
+        "at c = r both give BP = exp(1 - r / c) = 1.",
+    ("ch05_nlp/bleu", "bp = 1.0 if c >= r else (math.exp(1.0 - r / c) if c > 0 else 0.0)", ">", ">="):
+        "c = 0 means every hypothesis is empty, so nothing matches and corpus_bleu has returned 0 already.",
+    ("ch05_nlp/bleu", "if c >= r:", ">=", ">"):
+        "at c = r both give BP = exp(1 - r / c) = 1.",
+    ("ch05_nlp/bleu", "matches[n - 1] += m", "1", "2"):
+        "it rotates the matches over the orders: BLEU multiplies every p_n (and the 1/2^j of exp smoothing), "
+        "and the number of zero counts stays the same.",
+    ("ch05_nlp/bleu", "totals[n - 1] += t", "1", "2"):
+        "it rotates the totals over the orders: BLEU multiplies every p_n, and a total of 0 anywhere still gives 0.",
+}
+
