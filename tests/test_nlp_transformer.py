@@ -9,7 +9,6 @@ import math
 import pathlib
 
 import keras
-import keras_hub
 import numpy as np
 import pytest
 
@@ -27,6 +26,16 @@ from dlcourse.nlp.transformer import (
     TransformerEncoderBlock,
     TransformerEncoderStack,
 )
+
+
+def _keras_hub():
+    """keras_hub, imported when a test needs it: importing it (with tensorflow_text) resolves
+    `tf.keras` to Keras 3 for the whole process, so importing it when pytest collects this file
+    would stop TF-GNN, which needs Keras 2 there, from loading in the GNN tests that run first."""
+    import keras_hub
+
+    return keras_hub
+
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHAPTER = "ch05_nlp"
@@ -69,7 +78,7 @@ def test_sinusoidal_encoding_matches_the_formula(length, depth):
 def test_sinusoidal_layer_matches_keras_hub(depth, start):
     x = keras.ops.zeros((2, 11, depth))
     ours = _numpy(SinusoidalPositionEncoding()(x, start_index=start))
-    theirs = _numpy(keras_hub.layers.SinePositionEncoding()(x, start_index=start))
+    theirs = _numpy(_keras_hub().layers.SinePositionEncoding()(x, start_index=start))
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
     np.testing.assert_allclose(ours[0], sinusoidal_position_encoding(11, depth, start=start), atol=1e-5)
 
@@ -77,7 +86,7 @@ def test_sinusoidal_layer_matches_keras_hub(depth, start):
 def test_learned_position_embedding_matches_keras_hub():
     rng = np.random.default_rng(0)
     x = keras.ops.zeros((3, 6, 4))
-    ours, theirs = LearnedPositionEmbedding(10), keras_hub.layers.PositionEmbedding(sequence_length=10)
+    ours, theirs = LearnedPositionEmbedding(10), _keras_hub().layers.PositionEmbedding(sequence_length=10)
     ours(x), theirs(x)
     table = rng.normal(size=(10, 4)).astype("float32")
     ours.set_weights([table]), theirs.set_weights([table])
@@ -230,7 +239,7 @@ def test_encoder_block_matches_keras_hub(normalize_first):
     rng = np.random.default_rng(4)
     x = rng.normal(size=(2, 6, 8)).astype("float32")
     padding = np.array([[1, 1, 1, 1, 0, 0], [1] * 6], dtype=bool)
-    theirs = keras_hub.layers.TransformerEncoder(16, 2, activation="gelu", normalize_first=normalize_first)
+    theirs = _keras_hub().layers.TransformerEncoder(16, 2, activation="gelu", normalize_first=normalize_first)
     ours = TransformerEncoderBlock(16, 2, activation="gelu", normalize_first=normalize_first)
     theirs(x), ours(x)
     assert len(ours.weights) == len(theirs.weights) == 16
@@ -248,7 +257,7 @@ def test_decoder_block_matches_keras_hub(normalize_first):
     y, z = rng.normal(size=(2, 4, 8)).astype("float32"), rng.normal(size=(2, 6, 8)).astype("float32")
     target = np.array([[1, 1, 1, 0], [1] * 4], dtype=bool)
     source = np.array([[1, 1, 0, 0, 0, 0], [1] * 6], dtype=bool)
-    theirs = keras_hub.layers.TransformerDecoder(16, 2, normalize_first=normalize_first)
+    theirs = _keras_hub().layers.TransformerDecoder(16, 2, normalize_first=normalize_first)
     ours = TransformerDecoderBlock(16, 2, normalize_first=normalize_first)
     theirs(y, z), ours(y, z)
     _randomize(theirs, rng)
@@ -263,7 +272,7 @@ def test_decoder_block_matches_keras_hub(normalize_first):
 def test_decoder_block_without_cross_attention_matches_keras_hub_decoder_only():
     rng = np.random.default_rng(6)
     y = rng.normal(size=(3, 5, 8)).astype("float32")
-    theirs = keras_hub.layers.TransformerDecoder(12, 4)
+    theirs = _keras_hub().layers.TransformerDecoder(12, 4)
     ours = TransformerDecoderBlock(12, 4, use_cross_attention=False)
     theirs(y), ours(y)
     _randomize(theirs, rng)
