@@ -17,7 +17,8 @@ step while (for the norm-based forms) keeping its direction:
 Clipping by global norm rescales every gradient by the same factor, so the update keeps the
 direction of the full gradient; it is Keras' `global_clipnorm`, while per-tensor clipping by
 norm is its `clipnorm` and by value its `clipvalue`. The functions take numpy arrays or
-tensors and return tensors (`keras.ops`).
+tensors (TensorFlow's sparse IndexedSlices gradients too, made dense) and return tensors
+(`keras.ops`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def _positive(name, value):
 
 
 def _float_tensor(gradient):
+    if all(hasattr(gradient, name) for name in ("indices", "values", "dense_shape")):
+        # TensorFlow hands an embedding's gradient over as IndexedSlices, one row per occurrence
+        # of an id; summing those rows per id first keeps ||g|| right when a batch repeats ids.
+        gradient = ops.scatter(ops.expand_dims(gradient.indices, -1), gradient.values, gradient.dense_shape)
     gradient = ops.convert_to_tensor(gradient)
     if "float" not in keras.backend.standardize_dtype(gradient.dtype):  # integers: norms need floats
         gradient = ops.cast(gradient, keras.config.floatx())
