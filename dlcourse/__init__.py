@@ -11,6 +11,7 @@ Subpackages follow the lecture, one per topic, and are imported on first use so 
 - `dlcourse.nlp`        -- chapter 5, NLP (word2vec, seq2seq, beam search, BLEU, the Transformer)
 - `dlcourse.generative` -- chapter 6, generative models (autoencoders, VAE, GAN, normalizing flows)
 - `dlcourse.gnn`        -- chapter 7, graph neural networks (with TF-GNN interop)
+- `dlcourse.llm`        -- chapter 8, foundation models (BPE, a GPT, pre- and post-training)
 - `dlcourse.grading`    -- release, sandboxed grading, reports, the nbgrader bridge
 - `dlcourse.data`       -- small embedded datasets and the real loaders
 """
@@ -22,12 +23,12 @@ from dlcourse import _keras_registry
 __version__ = "0.1.0"
 
 _SUBPACKAGES = (
-    "perceptron", "training", "sequence", "cnn", "detection", "nlp", "generative", "gnn", "grading", "data",
+    "perceptron", "training", "sequence", "cnn", "detection", "nlp", "generative", "gnn", "llm", "grading", "data",
 )
 
 
 # The subpackages whose modules define Keras classes (layers, models, losses, optimizers, ...).
-_KERAS_SUBPACKAGES = ("perceptron", "training", "sequence", "cnn", "detection", "nlp", "generative", "gnn")
+_KERAS_SUBPACKAGES = ("perceptron", "training", "sequence", "cnn", "detection", "nlp", "generative", "gnn", "llm")
 
 
 def _import_keras_classes():
@@ -51,7 +52,7 @@ def load_model(filepath, **kwargs):
     the module defining it has been imported. After `import dlcourse`, plain
     `keras.models.load_model` imports them when a saved model names one; this function imports
     every Keras-bearing subpackage (perceptron, training, sequence, cnn, detection with its R-CNN
-    and single-object detector, nlp, generative, gnn) up front and then loads.
+    and single-object detector, nlp, generative, gnn, llm) up front and then loads.
 
     Args:
         filepath: the saved model, e.g. a `.keras` file written by `model.save`.

@@ -52,10 +52,12 @@ def test_dlcourse_nbgrader_without_nbgrader_names_the_extra(tmp_path):
 def test_tf_gnn_and_nbgrader_are_extras_that_dev_installs():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = {d.split(">")[0].split("[")[0].strip() for d in project["dependencies"]}
-    assert not names & {"tensorflow-gnn", "tf-keras", "nbgrader", "distributed", "sacrebleu", "keras-hub", "tensorflow-text"}
+    assert not names & {"tensorflow-gnn", "tf-keras", "nbgrader", "distributed", "sacrebleu", "keras-hub", "tensorflow-text",
+                        "tokenizers", "jax", "mkdocs", "playwright"}
     extras = project["optional-dependencies"]
     assert any(d.startswith("distributed") for d in extras["cluster"])
-    assert {"sacrebleu", "keras-hub"} <= {d.split(">")[0] for d in extras["dev"]}  # oracles only tests need
+    assert {"sacrebleu", "keras-hub", "tokenizers"} <= {d.split(">")[0] for d in extras["dev"]}  # oracles only tests need
+    assert {"dlcourse[jax]", "dlcourse[docs]"} <= set(extras["dev"])  # CI's JAX pass and the course book
     assert any(d.startswith("tensorflow-gnn") for d in extras["gnn"])
     assert any(d.startswith("nbgrader") for d in extras["nbgrader"])
     assert "dlcourse[gnn,nbgrader,cluster]" in extras["all"] and "dlcourse[all]" in extras["dev"]

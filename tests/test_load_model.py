@@ -137,6 +137,27 @@ def _language_model(rng):
     return keras.Model(ids, outputs), [np.array([[2, 4, 5, 0], [2, 6, 7, 8]], dtype="int32")]
 
 
+def _llm_model(rng):
+    """Chapter 8's GPT: RoPE, SwiGLU, RMSNorm and a separate head, and the tied GPT-2 form."""
+    from dlcourse.llm import GPT
+
+    ids = keras.Input((None,), dtype="int32")
+    options = dict(max_length=8, hidden_dim=8, num_layers=1, num_heads=2)
+    outputs = [GPT(9, position_encoding="rope", feedforward="swiglu", normalization="rms", tie_weights=False,
+                   **options)(ids), GPT(9, gelu_approximate=True, **options)(ids)]
+    return keras.Model(ids, outputs), [np.array([[2, 4, 5, 0], [2, 6, 7, 8]], dtype="int32")]
+
+
+def _llm_lora_model(rng):
+    """Chapter 8's LoRADense with a moved B (its frozen kernel and bias travel too)."""
+    from dlcourse.llm import LoRADense
+
+    layer = LoRADense(3, rank=2, alpha=4, activation="relu")
+    model = keras.Sequential([keras.Input((5,)), layer])
+    layer.lora_kernel_b.assign(rng.normal(size=(2, 3)).astype("float32"))
+    return model, [rng.normal(size=(4, 5))]
+
+
 def _vae_model(rng):
     """Chapter 6's VAE (conv), compiled and trained one step with its ELBO train_step."""
     from dlcourse.generative import VAE
@@ -182,6 +203,8 @@ MODELS = {
     "nlp_seq2seq": _seq2seq_model,
     "nlp_transformer": _transformer_model,
     "nlp_language_models": _language_model,
+    "llm_gpt": _llm_model,
+    "llm_lora": _llm_lora_model,
 }
 
 

@@ -10,12 +10,16 @@ def _figures():
     from dlcourse.cnn.plots import plot_feature_maps, plot_filters
     from dlcourse.detection.plots import draw_detections
     from dlcourse.gnn.plots import plot_node_embeddings, plot_over_smoothing
+    from dlcourse.llm.plots import plot_loss_curve
+    from dlcourse.llm.plots import plot_forgetting, plot_iso_flop_curves
     from dlcourse.sequence.plots import plot_attention, plot_gradient_norms
 
     import keras
 
     rng = np.random.default_rng(0)
     return {
+        "loss_curve": lambda: plot_loss_curve({"step": [25, 50, 75, 100], "loss": [4.1, 2.3, 1.4, 1.1],
+                                               "val_loss": [3.9, 2.2, 1.5, 1.2]}),
         "over_smoothing": lambda: plot_over_smoothing({"GCN": [0.2, 0.5, 0.8, 0.95], "GCN + skip": [0.2, 0.3, 0.4]}),
         "node_embeddings": lambda: plot_node_embeddings(rng.normal(size=(34, 2)), rng.integers(0, 2, 34),
                                                         ["Mr Hi", "Officer"]),
@@ -25,6 +29,10 @@ def _figures():
         "filters": lambda: plot_filters(rng.normal(size=(3, 3, 1, 8))),
         "feature_maps": lambda: plot_feature_maps(keras.layers.Conv2D(6, 3), rng.normal(size=(16, 16, 1))
                                                   .astype("float32")),
+        "iso_flop_curves": lambda: plot_iso_flop_curves(),
+        "forgetting": lambda: plot_forgetting({"loss_a_after_a": 2.0, "loss_b_after_a": 7.0, "loss_a_after_b": 8.0,
+                                               "loss_b_after_b": 2.0, "loss_a_after_b_replay": 3.5,
+                                               "loss_b_after_b_replay": 2.4, "replay_fraction": 0.25}),
         "detections": lambda: draw_detections(rng.uniform(size=(64, 64, 3)), np.array([[5, 5, 30, 30]]),
                                               labels=np.array([0]), scores=np.array([0.9]), class_names=["circle"]),
     }

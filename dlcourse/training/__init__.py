@@ -6,7 +6,8 @@ Lecture: §2 Training a Neural Network
   which shows the symmetry that a constant start never breaks
 - optimization (§2.2): `SGD`, `SGDMomentum` (the notes' momentum, v <- mu v - eta grad L,
   theta <- theta + v; a moving-average option beyond the notes), `Adam` (the notes' form, or
-  with bias correction)
+  with bias correction), and, beyond the notes, `AdamW` (Adam with decoupled weight decay,
+  the optimizer of chapter 8's LLM pre-training)
 - regularization (§2.3): `L1`, `L2`, `BatchNormalization`, `Dropout` (the notes' form, scaled
   by 1 - p at test time), `InvertedDropout` (the practical variant), `EarlyStopping`
 - losses (§2.4): `CategoricalCrossentropy`, `MeanSquaredError` (and their function forms)
@@ -27,7 +28,7 @@ from dlcourse.training.losses import (
     mean_squared_error,
 )
 from dlcourse.training.normalization import BatchNormalization
-from dlcourse.training.optimizers import SGD, Adam, SGDMomentum
+from dlcourse.training.optimizers import SGD, Adam, AdamW, SGDMomentum
 from dlcourse.training.regularizers import L1, L2
 from dlcourse.training.search import (
     GUIDELINE_GRID,
@@ -57,6 +58,7 @@ __all__ = [
     "SGD",
     "SGDMomentum",
     "Adam",
+    "AdamW",
     "L1",
     "L2",
     "BatchNormalization",

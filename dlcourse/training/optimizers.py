@@ -1,4 +1,4 @@
-"""Gradient-based optimizers of the notes: mini-batch SGD, SGD with momentum, and Adam.
+"""Gradient-based optimizers of the notes: mini-batch SGD, SGD with momentum, Adam (and AdamW).
 
 Lecture: §2.2 Optimization
 
@@ -17,6 +17,9 @@ How they map onto Keras' own optimizers:
 - `Adam(bias_correction=False)` is the notes' Adam (no bias correction);
   `Adam(bias_correction=True)`, beyond the notes, is Kingma and Ba's Algorithm 1, which matches
   `keras.optimizers.Adam` up to where epsilon sits (see `Adam`).
+- `AdamW`, beyond the notes, is Adam with decoupled weight decay (Loshchilov and Hutter, 2019),
+  the optimizer of LLM pre-training (chapter 8): theta <- theta - eta lambda theta, then the
+  Adam step; it matches `keras.optimizers.AdamW` up to the same placement of epsilon.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-__all__ = ["SGD", "SGDMomentum", "Adam"]
+__all__ = ["SGD", "SGDMomentum", "Adam", "AdamW"]
 
 
 def _check_fraction(name, value):
@@ -254,3 +257,78 @@ class Adam(keras.optimizers.Optimizer):
             "epsilon": self.epsilon,
             "bias_correction": self.bias_correction,
         }
+
+
+@keras.saving.register_keras_serializable(package="dlcourse")
+class AdamW(Adam):
+    """AdamW: Adam with decoupled weight decay (Loshchilov and Hutter, 2019), beyond the notes.
+
+    The notes' L2 regularization (§2.3.2) adds lambda ||W||^2 to the loss, so with plain SGD
+    every step also shrinks the weights by 2 eta lambda W: a weight decay. Put into Adam's
+    gradient, however, the penalty's gradient is divided by sqrt(v_t) like every other
+    component (this coupled form is "Adam with L2"), so weights with large gradients are hardly
+    regularized. AdamW decouples the decay from the gradient: every step first shrinks the
+    weights, then takes the Adam step on the loss's own gradient g = grad L(theta),
+
+        theta <- theta - eta lambda theta                          (decoupled weight decay)
+        m_t = beta_1 m_{t-1} + (1 - beta_1) g,   v_t = beta_2 v_{t-1} + (1 - beta_2) g^2
+        theta <- theta - eta m_hat / (sqrt(v_hat) + epsilon),
+
+    with the notes' moments of §2.2 and, by default, Kingma and Ba's bias correction
+    m_hat = m_t / (1 - beta_1^t), v_hat = v_t / (1 - beta_2^t) (`bias_correction=False` uses
+    the raw moments, the notes' Adam). The decay is scaled by the current learning rate eta, so
+    a schedule (warmup and cosine, `dlcourse.llm.WarmupCosineDecay`) scales it too, as in
+    `keras.optimizers.AdamW` and PyTorch's AdamW. `keras.optimizers.AdamW` applies the same
+    decay before the same corrected step and differs only in where epsilon sits (see `Adam`):
+    the two agree step for step to float tolerance whenever epsilon << sqrt(v_hat).
+    `optimizer.exclude_from_weight_decay(var_names=[...])` exempts variables (biases,
+    normalization scales) from the decay, as in Keras.
+
+    Args:
+        learning_rate: the step size eta (a float or a schedule). Defaults to 0.001.
+        weight_decay: the decay rate lambda >= 0. Defaults to 0.004 (Keras' default).
+        beta_1: decay of the first moment, in [0, 1). Defaults to 0.9.
+        beta_2: decay of the second moment, in [0, 1). Defaults to 0.999.
+        epsilon: small positive number added to sqrt(v_hat). Defaults to 1e-7.
+        bias_correction: True (default) for the standard corrected Adam step, False for the
+            notes' raw moments.
+        name: optimizer name.
+        **kwargs: base optimizer arguments (`clipnorm`, `global_clipnorm`, ...).
+
+    Example:
+
+    >>> import keras
+    >>> from dlcourse.training import AdamW
+    >>> w = keras.Variable([1.0])
+    >>> AdamW(learning_rate=0.1, weight_decay=0.5).apply([keras.ops.ones((1,))], [w])
+    >>> round(float(w.numpy()[0]), 4)  # decay 1 - 0.1 * 0.5 * 1 = 0.95, then a step of eta
+    0.85
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=0.004,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        bias_correction=True,
+        name="AdamW",
+        **kwargs,
+    ):
+        if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) or weight_decay < 0:
+            raise ValueError(f"weight_decay must be a non-negative number, got {weight_decay!r}.")
+        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
+                         bias_correction=bias_correction, name=name, weight_decay=float(weight_decay), **kwargs)
+
+    def _apply_weight_decay(self, variables):
+        # Keras' base class decays every variable before the update steps; here the decay is
+        # part of `update_step` instead, where it can be read beside the Adam step.
+        return
+
+    def update_step(self, gradient, variable, learning_rate):
+        if self.weight_decay and self._use_weight_decay(variable):
+            eta = ops.cast(learning_rate, variable.dtype)
+            lam = ops.cast(self.weight_decay, variable.dtype)
+            self.assign_sub(variable, ops.multiply(ops.multiply(eta, lam), variable))
+        super().update_step(gradient, variable, learning_rate)

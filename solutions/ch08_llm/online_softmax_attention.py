@@ -1,0 +1,76 @@
+# %% [markdown]
+"""Attention without the T x S score matrix: the online softmax (6 points)
+Lecture: §8 Foundation Models: LLM; §3.3 Attention Mechanism; §5.3 Transformer
+
+The notes' attention (§3.3) scores query t against every key i and averages the values,
+
+    alpha_{t,i} = q^t . k^i / sqrt(d),   alpha_hat_{t,i} = softmax over i of alpha_{t,i},
+    b^t = sum_i alpha_hat_{t,i} v^i,
+
+and §5.3 warns of its "quadratic compute": for T queries and S keys the scores form a T x S
+matrix. The notes leave chapter 8 as a heading; this exercise follows FlashAttention (Dao et
+al., 2022), which computes b^t exactly while holding only one block of scores at a time, with
+the online softmax of Milakov and Gimelshein (2018).
+
+Split the keys and values into blocks of `block_size` rows, in order (the last block may be
+shorter). For each query t keep a running maximum m_t, a running sum l_t and an unnormalised
+output o_t (a vector of size d_v), starting from m_t = -inf, l_t = 0, o_t = 0. For a block with
+scores s_{t,i} = alpha_{t,i} (i in the block) and values v^i:
+
+    m_new = max(m_t, max_i s_{t,i})
+    l_t  <- exp(m_t - m_new) l_t + sum_i exp(s_{t,i} - m_new)
+    o_t  <- exp(m_t - m_new) o_t + sum_i exp(s_{t,i} - m_new) v^i
+    m_t  <- m_new
+
+(exp(m_t - m_new) rescales what was summed so far to the new maximum; exp(-inf) = 0). After the
+last block, b^t = o_t / l_t, which equals the notes' b^t.
+
+Implement, with numpy:
+
+- `online_softmax_step(m, l, o, scores, values)` -> the updated (m, l, o): m and l of shape
+  (T,), o (T, d_v), scores (T, n) the scaled scores of one block (-inf for a masked key; each
+  query meets at least one finite score in its first block), values (n, d_v). Return new arrays.
+- `online_softmax_attention(Q, K, V, block_size, causal=False)` -> the output (T, d_v) for
+  Q (T, d_k), K (S, d_k) and V (S, d_v), block_size >= 1, going over the key blocks in order
+  with `online_softmax_step` and never forming more than block_size columns of scores at once.
+  With causal=True (beyond the notes) query t may attend only to keys i <= t: the other scores
+  of its block are -inf.
+
+You may not use dlcourse.llm, dlcourse.llm.flash, dlcourse.sequence, dlcourse.nlp (they hold
+the answer), keras, tensorflow, torch, jax or scipy.special (softmax).
+"""
+
+# %%
+import numpy as np
+
+
+# %%
+def online_softmax_step(m, l, o, scores, values):
+    """Fold one block of scores (T, n) and values (n, d_v) into the running m, l, o."""
+    ### BEGIN SOLUTION
+    scores = np.asarray(scores, dtype=float)
+    m_new = np.maximum(m, scores.max(axis=1))
+    rescale = np.exp(m - m_new)
+    p = np.exp(scores - m_new[:, None])
+    l_new = rescale * l + p.sum(axis=1)
+    o_new = rescale[:, None] * o + p @ np.asarray(values, dtype=float)
+    return m_new, l_new, o_new
+    ### END SOLUTION
+
+
+# %%
+def online_softmax_attention(Q, K, V, block_size, causal=False):
+    """softmax(Q K^T / sqrt(d_k)) V, one block of keys at a time."""
+    ### BEGIN SOLUTION
+    Q, K, V = (np.asarray(x, dtype=float) for x in (Q, K, V))
+    T, S = Q.shape[0], K.shape[0]
+    m, l, o = np.full(T, -np.inf), np.zeros(T), np.zeros((T, V.shape[1]))
+    for start in range(0, S, block_size):
+        stop = min(start + block_size, S)
+        scores = Q @ K[start:stop].T / np.sqrt(Q.shape[1])
+        if causal:
+            allowed = np.arange(T)[:, None] >= np.arange(start, stop)[None, :]
+            scores = np.where(allowed, scores, -np.inf)
+        m, l, o = online_softmax_step(m, l, o, scores, V[start:stop])
+    return o / l[:, None]
+    ### END SOLUTION
