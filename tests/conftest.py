@@ -13,6 +13,24 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+def _keras_backend():
+    keras = sys.modules.get("keras")  # imported by the test modules; else what Keras will read
+    return keras.backend.backend() if keras is not None else os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def pytest_collection_modifyitems(config, items):
+    """On another Keras backend (KERAS_BACKEND=jax) only the tests marked backend_neutral run; the
+    others use TensorFlow oracles (tf.GradientTape, tf.image, TF-GNN) or the grading tools."""
+    backend = _keras_backend()
+    if backend == "tensorflow" or config.getoption("markexpr"):  # -m chooses for itself
+        return
+    skip = pytest.mark.skip(reason=f"needs the TensorFlow backend (Keras runs on {backend}); "
+                                   f"only backend_neutral tests run there")
+    for item in items:
+        if "backend_neutral" not in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def course_root():
     return ROOT

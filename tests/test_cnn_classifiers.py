@@ -88,6 +88,7 @@ def test_softmax_is_stable_for_huge_scores():
     np.testing.assert_allclose(grad.sum(axis=1), 0.0, atol=1e-12)
 
 
+@pytest.mark.backend_neutral
 def test_two_class_svm_equals_keras_categorical_hinge():
     """For two classes the sum over wrong classes has one term: Crammer-Singer = Weston-Watkins.
     (Keras takes max((1 - onehot) * s), which counts a 0 for the true class: positive scores.)"""
@@ -115,6 +116,7 @@ def test_keras_multiclass_hinge_matches_numpy_and_gradient_tape():
     assert float(keras.losses.CategoricalHinge()(onehot, scores)) <= float(MulticlassHinge()(onehot, scores))
 
 
+@pytest.mark.backend_neutral
 def test_multiclass_hinge_config_and_model_round_trip(tmp_path):
     loss = MulticlassHinge(2.0, name="svm")
     assert MulticlassHinge.from_config(loss.get_config()).get_config() == loss.get_config()

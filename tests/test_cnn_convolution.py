@@ -69,6 +69,7 @@ def test_numpy_and_layer_convolutions_match_keras(strides, padding, dilation):
     np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.backend_neutral
 def test_layer_matches_keras_with_activation_and_without_bias():
     x, kernel, _ = _data(1, (3, 7, 7, 2), (3, 3, 2, 5))
     ours = Conv2D(5, 3, padding="same", activation="relu", use_bias=False)
@@ -96,6 +97,7 @@ def test_output_size_formula(size, k, s, d, padding, expected):
     assert conv_output_size(size, k, s, d, padding) == expected
 
 
+@pytest.mark.backend_neutral
 def test_one_by_one_convolution_is_a_dense_layer_on_every_pixel():
     x, kernel, bias = _data(3, (2, 5, 4, 6), (1, 1, 6, 3))
     conv = Conv2D(3, 1)
@@ -109,6 +111,7 @@ def test_one_by_one_convolution_is_a_dense_layer_on_every_pixel():
     np.testing.assert_allclose(conv2d_naive(x, kernel, bias), per_pixel, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.backend_neutral
 def test_config_round_trip_and_validation():
     layer = Conv2D(8, (3, 5), strides=2, padding=((1, 0), (2, 2)), dilation_rate=1, activation="relu",
                    kernel_regularizer=keras.regularizers.L2(0.01), name="conv")
@@ -126,6 +129,7 @@ def test_config_round_trip_and_validation():
         conv2d_naive(np.zeros((1, 2, 2, 1)), np.zeros((3, 3, 1, 1)))
 
 
+@pytest.mark.backend_neutral
 def test_model_with_conv2d_saves_and_loads(tmp_path):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([

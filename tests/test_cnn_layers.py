@@ -40,6 +40,7 @@ def _images(seed, shape):
 # --- pooling ---------------------------------------------------------------------------------
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("pool_size, strides, padding", [
     (2, None, "valid"), (2, None, "same"), (3, 2, "valid"), (3, 2, "same"), ((2, 3), (1, 2), "valid"), (3, 1, "same"),
 ])
@@ -65,6 +66,7 @@ def test_max_pool_backward_matches_gradient_tape(pool_size, strides, padding):
     np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.backend_neutral
 def test_global_average_pooling_matches_keras():
     x = _images(3, (3, 5, 4, 6))
     expected = _numpy(keras.layers.GlobalAveragePooling2D()(x))
@@ -88,6 +90,7 @@ def test_pooling_config_and_validation():
 # --- depthwise-separable convolution -----------------------------------------------------------
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("strides, padding, dilation, multiplier", [
     (1, "valid", 1, 1), (2, "same", 1, 2), (1, "same", 2, 1), (2, "valid", 1, 3), (1, ((1, 0), (2, 1)), 1, 2),
 ])
@@ -154,6 +157,7 @@ def test_separable_config_round_trip():
 # --- 1x1 convolutions and the Inception module --------------------------------------------------
 
 
+@pytest.mark.backend_neutral
 def test_pointwise_conv2d_is_keras_conv2d_1x1():
     x = _images(10, (2, 5, 4, 6))
     rng = np.random.default_rng(11)
@@ -314,6 +318,7 @@ def test_residual_block_matches_keras_layers(c_in, filters, strides, projection,
     assert block.count_params() == oracle.count_params()
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("post_activation", [False, True])
 def test_identity_shortcut_passes_the_input(post_activation):
     """With a zero residual (gamma = beta = 0: F(x) = 0) the block is the notes' y = x, or ReLU(x)

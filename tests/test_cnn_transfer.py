@@ -50,6 +50,7 @@ def test_select_classes_keeps_order_and_relabels_in_the_given_order():
         select_classes(x, y[:5], [1])
 
 
+@pytest.mark.backend_neutral
 def test_feature_extractor_shares_the_base_layers_and_freezes_them():
     base = _base(1)
     phi = feature_extractor(base)
@@ -66,6 +67,7 @@ def test_feature_extractor_shares_the_base_layers_and_freezes_them():
         feature_extractor(base, layer=7)
 
 
+@pytest.mark.backend_neutral
 def test_fitting_the_transfer_model_moves_only_the_new_head():
     base = _base(3)
     before = [w.copy() for w in base.get_weights()]

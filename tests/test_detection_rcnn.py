@@ -25,6 +25,7 @@ def _crops(seed, n=5, size=16):
     return np.random.default_rng(seed).uniform(size=(n, size, size, 3)).astype("float32")
 
 
+@pytest.mark.backend_neutral
 def test_rcnn_equals_keras_layers_on_shared_weights():
     model = RCNN(num_classes=3, filters=(4, 8), dense_units=16)
     out = model(_crops(0))
@@ -43,6 +44,7 @@ def test_rcnn_equals_keras_layers_on_shared_weights():
     np.testing.assert_allclose(keras.ops.convert_to_numpy(out["box_deltas"]), keras.ops.convert_to_numpy(deltas), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.backend_neutral
 def test_rcnn_config_and_save_load_round_trip(tmp_path):
     keras.utils.set_random_seed(0)
     model = RCNN(num_classes=2, filters=(4,), dense_units=8, name="rcnn")
@@ -68,6 +70,7 @@ def test_rcnn_rejects_bad_arguments():
         RCNN(2, filters=(4, -1))
 
 
+@pytest.mark.backend_neutral
 def test_box_loss_is_huber_on_the_true_class_of_object_regions():
     rng = np.random.default_rng(3)
     labels = np.array([0, 1, 3, 2, 0, 3])

@@ -118,6 +118,7 @@ def test_box_l2_loss_is_four_times_mse(sol):
     assert BoxL2Loss.from_config(BoxL2Loss(name="box").get_config()).name == "box"
 
 
+@pytest.mark.backend_neutral
 def test_detector_equals_keras_layers_on_shared_weights():
     model = SingleObjectDetector(num_classes=3, filters=(4, 8), dense_units=16)
     out = model(_images(0))
@@ -166,6 +167,7 @@ def _fitted_model():
     return model
 
 
+@pytest.mark.backend_neutral
 def test_detector_config_and_save_load_round_trip(tmp_path):
     model = _fitted_model()
     clone = SingleObjectDetector.from_config(model.get_config())

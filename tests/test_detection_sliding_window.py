@@ -53,6 +53,24 @@ def test_resized_crop_is_bilinear_between_pixel_centres():
     assert crop_and_resize(image, np.zeros((0, 4)), 4).shape == (0, 4, 4, 1)
 
 
+def test_crop_and_resize_equals_tf_image_crop_and_resize():
+    """The numpy warp samples as TensorFlow's op: boxes partly or wholly outside the image (0
+    there), one-row and one-column crops (the box's centre), several images."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(2)
+    images = rng.uniform(size=(3, 13, 11, 2)).astype(np.float32)
+    corners = rng.uniform(-4, 15, size=(40, 2))
+    boxes = np.concatenate([corners, corners + rng.uniform(1, 9, size=(40, 2))], axis=1)
+    indices = rng.integers(0, 3, size=40)
+    normalized = (boxes - [0, 0, 1, 1]) / np.array([12.0, 10.0, 12.0, 10.0])  # pixel centres 0 .. H - 1
+    for size in [(7, 5), (1, 1), (1, 6), (9, 1), (13, 11)]:
+        expected = tf.image.crop_and_resize(images, normalized.astype(np.float32), indices.astype(np.int32), size)
+        np.testing.assert_allclose(crop_and_resize(images, boxes, size, indices), expected.numpy(), rtol=0, atol=1e-5)
+    with pytest.raises(ValueError, match="box_indices must be image indices in \\[0, 3\\)"):
+        crop_and_resize(images, boxes[:1], 4, [3])
+
+
 def _brightness_classifier(crops):
     """Background / "bright object" probabilities from the crops' mean brightness."""
     bright = np.mean(crops, axis=(1, 2, 3))

@@ -75,6 +75,7 @@ def test_realnvp_inverse_log_det_and_integral_with_random_weights():
     assert abs(integrate_on_grid(xs, ys, p) - 1.0) < 0.01
 
 
+@pytest.mark.backend_neutral
 def test_masks_alternate():
     np.testing.assert_array_equal(alternating_masks(3, 2), [[1, 0, 1], [0, 1, 0]])
     with pytest.raises(ValueError, match="mask must be"):

@@ -116,6 +116,7 @@ def test_skipgram_pairs_and_negatives():
     assert labels.sum() == 2 and centers[2:].tolist() == [0, 0, 0, 2, 2, 2]
 
 
+@pytest.mark.backend_neutral
 def test_skipgram_embeddings_separate_the_karate_factions():
     keras.utils.set_random_seed(0)
     _, s, r, labels = load_karate_club()
@@ -132,6 +133,7 @@ def test_skipgram_embeddings_separate_the_karate_factions():
                                         z[0] @ model.context_embedding.embeddings.numpy()[33]], rtol=1e-5)
 
 
+@pytest.mark.backend_neutral
 def test_skipgram_saves_and_loads(tmp_path):
     model = SkipGram(6, 3, seed=1)
     inputs = (np.array([0, 1, 5]), np.array([2, 3, 4]))

@@ -63,6 +63,7 @@ def _leaky(z, slope=0.2):
 # --- GCN ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.backend_neutral
 def test_gcn_mean_form_matches_dense_matrix_formula():
     x, s, r = _graph(1)
     layer = GCNConv(3, activation="tanh")
@@ -163,6 +164,7 @@ def test_graphsage_matches_dense_reference_and_tfgnn(aggregator, tfgnn):
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.backend_neutral
 def test_graphsage_lstm_aggregator_matches_a_keras_lstm_per_node():
     x, s, r = _graph(9)
     ours = GraphSAGEConv(4, aggregator="lstm", pool_units=3, activation=None, normalize=False)
@@ -195,6 +197,7 @@ def _gat_reference(x, a, kernel, bias, att_src, att_dst, heads, units, merge):
     return np.concatenate(outs, 1) if merge == "concat" else np.mean(outs, 0)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("merge, self_loops", [("concat", False), ("mean", False), ("concat", True)])
 def test_gat_matches_dense_adjacency_reference(merge, self_loops):
     """The notes' neighbours-only sum by default; with add_self_loops every node attends to itself."""
@@ -243,6 +246,7 @@ def _general_reference(x, a, kernel, reduce):
     return np.concatenate([agg, m], axis=1)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("reduce", ["sum", "mean", "max"])
 def test_general_layer_matches_dense_reference_with_repeated_edges(reduce):
     x, s, r = _graph(23)
@@ -302,6 +306,7 @@ def test_permutation_equivariance(make):
     np.testing.assert_allclose(out_permuted[perm], out, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("make", LAYERS, ids=IDS)
 def test_config_round_trip(make):
     x, s, r = _graph(17)
@@ -332,6 +337,7 @@ def test_weight_counts():
     assert counts["general"] == f * 3 + 3
 
 
+@pytest.mark.backend_neutral
 def test_aggregate_reductions_match_numpy():
     rng = np.random.default_rng(3)
     messages = rng.normal(size=(9, 2)).astype("float32")
@@ -361,6 +367,7 @@ def test_other_arguments_are_validated():
         GNNStack(5, convolution="gat", num_heads=2)
 
 
+@pytest.mark.backend_neutral
 def test_model_with_every_layer_saves_and_loads(tmp_path):
     x, s, r = _graph(19)
     x_in = keras.Input((x.shape[1],))
@@ -380,6 +387,7 @@ def test_model_with_every_layer_saves_and_loads(tmp_path):
     np.testing.assert_allclose(_np(loaded(inputs)), expected, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("make", LAYERS, ids=IDS)
 def test_edge_indices_are_checked_in_eager_mode(make):
     """Float indices would be truncated and out-of-range ones would fail inside a gather."""

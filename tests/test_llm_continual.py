@@ -54,7 +54,8 @@ def test_replay_mixture_holds_the_stated_share():
     assert forgetting(2.0, 2.5) == pytest.approx(0.5)
 
 
-@backend_neutral
+# Trained on TensorFlow only: its loop is the backend-neutral train_language_model, whose pieces the
+# JAX pass covers in test_llm_training.py; this result would add a minute to that pass.
 @pytest.mark.slow
 def test_training_on_b_forgets_a_and_replay_keeps_most_of_it():
     """Seeds 0-4 gave forgetting 4.8-6.5 nats without replay and 1.0-1.5 with 25% replay."""

@@ -133,7 +133,7 @@ def _pair(rng, units=5, input_dim=7, rank=3, alpha=6.0, activation=None, train_b
     keras_dense.bias.assign(rng.normal(size=units).astype("float32"))
     ours = LoRADense.from_dense(keras_dense, rank, alpha=alpha, train_bias=train_bias)
     keras_dense.enable_lora(rank, lora_alpha=alpha)
-    ours.lora_kernel_a.assign(keras_dense.lora_kernel_a)
+    ours.lora_kernel_a.assign(_numpy(keras_dense.lora_kernel_a))
     return keras_dense, ours
 
 
@@ -149,7 +149,7 @@ def test_lora_starts_as_the_base_layer_and_equals_keras_enable_lora():
     keras_dense, ours = _pair(rng, activation="tanh")
     for weight in (keras_dense.lora_kernel_b, keras_dense.lora_kernel_a):  # move both away from 0
         weight.assign(rng.normal(size=weight.shape).astype("float32"))
-    ours.lora_kernel_a.assign(keras_dense.lora_kernel_a)
+    ours.lora_kernel_a.assign(_numpy(keras_dense.lora_kernel_a))
     ours.lora_kernel_b.assign(keras_dense.lora_kernel_b)
     np.testing.assert_allclose(_numpy(ours(x)), _numpy(keras_dense(x)), rtol=1e-5, atol=1e-5)
     assert ours.scale == 2.0 and keras_dense.lora_alpha / keras_dense.lora_rank == 2.0

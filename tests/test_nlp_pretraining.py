@@ -76,6 +76,7 @@ def test_add_mask_token():
 
 # --- the models -------------------------------------------------------------------------------
 
+@pytest.mark.backend_neutral
 def test_masked_lm_sees_both_sides_and_the_causal_lm_only_the_past():
     keras.utils.set_random_seed(0)
     options = dict(d_model=8, num_heads=2, num_layers=1, max_length=8)
@@ -97,6 +98,7 @@ def test_causal_lm_step_function_drives_the_decoders():
     np.testing.assert_allclose(step(prefix)[0], _numpy(keras.ops.log_softmax(model(prefix)[0, -1])), atol=1e-6)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("cls, args", [(MaskedLanguageModel, (12,)), (CausalLanguageModel, (12,)),
                                        (SequenceClassifier, (3, 12))])
 def test_models_config_round_trip(cls, args):

@@ -83,6 +83,7 @@ def _functional_twin(model):
     return twin
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("attention", [False, True])
 def test_agrees_with_plain_keras_layers_on_shared_weights(attention):
     model = _model(attention)
@@ -125,6 +126,7 @@ def test_padding_changes_nothing_and_gets_no_attention(attention):
         np.testing.assert_allclose(weights.sum(-1), 1.0, rtol=1e-5)
 
 
+@pytest.mark.backend_neutral
 def test_masked_loss_is_keras_cross_entropy_with_ignore_class():
     rng = np.random.default_rng(4)
     _, targets = _batch(rng)

@@ -67,6 +67,7 @@ def _by_hand(length, depth, max_wavelength=10000.0, start=0):
     return table
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("length, depth", [(1, 1), (7, 5), (30, 16)])
 def test_sinusoidal_encoding_matches_the_formula(length, depth):
     np.testing.assert_allclose(sinusoidal_position_encoding(length, depth), _by_hand(length, depth), atol=1e-12)
@@ -108,6 +109,7 @@ def test_position_encodings_reject_bad_arguments(bad, match):
 
 # --- masks ------------------------------------------------------------------------------------
 
+@pytest.mark.backend_neutral
 def test_padding_and_causal_masks_by_hand():
     ids = np.array([[5, 6, 7, 0], [8, 0, 0, 0]])
     np.testing.assert_array_equal(_numpy(padding_mask(ids)), ids != 0)
@@ -137,6 +139,7 @@ def _mha_pair(rng, num_heads, key_dim, query, value, **options):
     return ours, theirs
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("causal", [False, True])
 def test_multi_head_self_attention_matches_keras(causal):
     rng = np.random.default_rng(1)
@@ -168,6 +171,7 @@ def test_cross_attention_matches_keras_with_other_sizes():
     assert tuple(ours(query, memory).shape) == (2, 3, 7)
 
 
+@pytest.mark.backend_neutral
 def test_keras_masks_of_embedded_inputs_agree_on_real_queries():
     """After Embedding(mask_zero=True) both layers read the Keras masks themselves. Keras' two
     code paths disagree on pad queries (fully masked rows), so only real queries are compared."""
@@ -200,6 +204,7 @@ def test_attention_dropout_acts_only_in_training():
     assert not np.allclose(_numpy(layer(x, x, training=True)), _numpy(layer(x, x)))
 
 
+@pytest.mark.backend_neutral
 def test_multi_head_attention_config_round_trip():
     layer = MultiHeadAttention(3, 4, value_dim=2, output_dim=5, use_bias=False, dropout=0.1, seed=3)
     x = keras.ops.ones((1, 2, 6))
@@ -284,6 +289,7 @@ def test_decoder_block_without_cross_attention_matches_keras_hub_decoder_only():
         TransformerDecoderBlock(12, 4)(y)
 
 
+@pytest.mark.backend_neutral
 def test_feed_forward_and_its_gated_form_by_hand():
     rng = np.random.default_rng(7)
     x = rng.normal(size=(2, 3, 4)).astype("float32")

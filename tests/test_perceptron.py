@@ -79,6 +79,7 @@ def test_unknown_activation_names_the_argument():
 # --------------------------------------------------------------------------- Perceptron
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("units", [1, 3])
 def test_perceptron_matches_keras_dense(activation, units):
@@ -90,7 +91,7 @@ def test_perceptron_matches_keras_dense(activation, units):
     layer = Perceptron(units, activation)
     layer.build((None, 4))
     layer.set_weights(dense.get_weights())
-    np.testing.assert_allclose(np.asarray(layer(x)), np.asarray(dense(x)), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer(x)), keras.ops.convert_to_numpy(dense(x)), rtol=1e-6, atol=1e-6)
 
 
 def test_perceptron_kernel_is_the_notes_w_transposed():
@@ -116,6 +117,7 @@ def test_two_layer_network_is_the_notes_forward_propagation():
     np.testing.assert_allclose(np.asarray(net(x)), g(b2 + g(z) @ w2.T), rtol=1e-12)
 
 
+@pytest.mark.backend_neutral
 def test_perceptron_builds_kernel_and_bias():
     layer = Perceptron(3, "tanh")
     y = layer(np.ones((2, 5), dtype="float32"))
@@ -128,6 +130,7 @@ def test_perceptron_builds_kernel_and_bias():
     assert [tuple(w.shape) for w in no_bias.weights] == [(5, 2)]
 
 
+@pytest.mark.backend_neutral
 def test_perceptron_config_round_trip():
     layer = Perceptron(4, "relu", use_bias=False,
                        kernel_initializer=keras.initializers.RandomNormal(seed=3), name="p")
@@ -136,6 +139,7 @@ def test_perceptron_config_round_trip():
     assert keras.saving.get_registered_name(Perceptron) == "dlcourse>Perceptron"
 
 
+@pytest.mark.backend_neutral
 def test_perceptron_save_and_load(tmp_path):
     inputs = keras.Input((3,))
     outputs = Perceptron(1, "sigmoid")(Perceptron(4, "tanh")(inputs))
@@ -143,7 +147,7 @@ def test_perceptron_save_and_load(tmp_path):
     x = np.random.default_rng(0).normal(size=(6, 3)).astype("float32")
     model.save(tmp_path / "m.keras")
     restored = keras.models.load_model(tmp_path / "m.keras")
-    np.testing.assert_allclose(np.asarray(restored(x)), np.asarray(model(x)), rtol=1e-7)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(restored(x)), keras.ops.convert_to_numpy(model(x)), rtol=1e-7)
 
 
 @pytest.mark.parametrize(
@@ -162,6 +166,7 @@ def test_perceptron_rejects_bad_arguments(kwargs, message):
 # --------------------------------------------------------------------------- TwoLayerNetwork
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize(
     "hidden_activation, output_activation, k",
     [("sigmoid", "sigmoid", 1), ("tanh", "sigmoid", 3), ("relu", "linear", 2)],
@@ -173,7 +178,7 @@ def test_two_layer_network_matches_keras_sequential(hidden_activation, output_ac
     net.build((None, 4))
     net.set_weights(oracle.get_weights())
     x = np.random.default_rng(1).normal(size=(7, 4)).astype("float32")
-    np.testing.assert_allclose(np.asarray(net(x)), np.asarray(oracle(x)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(net(x)), keras.ops.convert_to_numpy(oracle(x)), rtol=1e-5, atol=1e-6)
 
 
 def test_two_layer_network_weights_shapes_and_count():
@@ -183,6 +188,7 @@ def test_two_layer_network_weights_shapes_and_count():
     assert net.count_params() == 5 * 3 + 3 + 3 * 2 + 2
 
 
+@pytest.mark.backend_neutral
 def test_two_layer_network_trains_like_keras_sequential():
     """One SGD step on binary cross-entropy moves both models' weights identically."""
     params = _random_params(4, 3, 4, 1)
@@ -200,6 +206,7 @@ def test_two_layer_network_trains_like_keras_sequential():
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.backend_neutral
 def test_two_layer_network_config_and_save_round_trip(tmp_path):
     net = TwoLayerNetwork(6, 2, "tanh", "sigmoid", dtype="float64", name="net")
     x = np.random.default_rng(0).normal(size=(3, 4))
@@ -210,7 +217,7 @@ def test_two_layer_network_config_and_save_round_trip(tmp_path):
     net.save(tmp_path / "net.keras")
     restored = keras.models.load_model(tmp_path / "net.keras")
     assert isinstance(restored, TwoLayerNetwork)
-    np.testing.assert_allclose(np.asarray(restored(x)), np.asarray(y), rtol=1e-12)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(restored(x)), keras.ops.convert_to_numpy(y), rtol=1e-12)
     assert isinstance(restored.loss, MeanSquaredErrorLoss)
 
 
@@ -243,6 +250,7 @@ def test_numpy_losses_match_keras():
         float(keras.losses.MeanSquaredError(dtype="float64")(targets, predictions)), rel=1e-9)
 
 
+@pytest.mark.backend_neutral
 def test_numpy_bce_from_logits_is_stable_and_matches_keras():
     y = np.array([[1.0, 0.0, 1.0, 0.0, 1.0]])
     z = np.array([[1000.0, -1000.0, -800.0, 3.0, -0.5]])
@@ -256,6 +264,7 @@ def test_numpy_losses_reject_mismatched_shapes():
         P.mean_squared_error(np.zeros(3), np.zeros((3, 1)))
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("from_logits", [False, True])
 @pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", None])
 def test_binary_cross_entropy_loss_matches_keras(from_logits, reduction):
@@ -270,6 +279,7 @@ def test_binary_cross_entropy_loss_matches_keras(from_logits, reduction):
                                np.asarray(oracle(y, pred, sample_weight=weights)), rtol=1e-5)
 
 
+@pytest.mark.backend_neutral
 def test_mean_squared_error_loss_matches_keras():
     rng = np.random.default_rng(2)
     y, pred = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
@@ -279,6 +289,7 @@ def test_mean_squared_error_loss_matches_keras():
             np.asarray(keras.losses.MeanSquaredError(reduction=reduction)(y, pred)), rtol=1e-6)
 
 
+@pytest.mark.backend_neutral
 def test_losses_serialize_round_trip():
     for loss in (BinaryCrossEntropyLoss(from_logits=True, epsilon=1e-5), MeanSquaredErrorLoss()):
         restored = keras.losses.deserialize(keras.losses.serialize(loss))

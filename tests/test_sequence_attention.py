@@ -47,7 +47,9 @@ def _shared_attention(seed, d_model, key_dim, value_dim=None, use_bias=True, use
     theirs = keras.layers.MultiHeadAttention(num_heads=1, key_dim=key_dim, value_dim=value_dim, use_bias=use_bias,
                                              output_shape=None if use_output_projection else value_dim)
     x = np.zeros((1, 2, d_model), "float32")
-    theirs(x, x)
+    # With the scores Keras computes attention itself on every backend; without them, on JAX it
+    # calls jax.nn.dot_product_attention, which refuses value_dim != key_dim (Keras 3.15, jax 0.10).
+    theirs(x, x, return_attention_scores=True)
     # MultiHeadAttention's kernels carry a head axis of size 1: (d, 1, k), bias (1, k); output (1, v, d)
     w_q, b_q, w_k, b_k, w_v, b_v, w_o, b_o = weights
     head = [w_q[:, None], b_q[None], w_k[:, None], b_k[None], w_v[:, None], b_v[None], w_o[None], b_o]
@@ -70,6 +72,7 @@ def _notes_self_attention(x, w_q, w_k, w_v):
     return np.array(outputs), np.array(weights)
 
 
+@pytest.mark.backend_neutral
 def test_notes_form_is_the_default_and_follows_the_notes_steps():
     rng = np.random.default_rng(20)
     x = rng.normal(size=(2, 5, 4)).astype("float32")
@@ -86,6 +89,7 @@ def test_notes_form_is_the_default_and_follows_the_notes_steps():
         np.testing.assert_allclose(_numpy(weights)[b], expected_weights, rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("use_bias", [False, True])
 @pytest.mark.parametrize("causal", [False, True])
 def test_forms_without_output_projection_match_multi_head_attention(use_bias, causal):
@@ -110,6 +114,7 @@ def test_causal_option_is_the_default_of_the_call_argument():
     assert np.all(np.triu(_numpy(weights), k=1) == 0)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("seed, batch, steps, d_model, key_dim, value_dim", [(0, 2, 5, 8, 4, None), (1, 3, 7, 6, 3, 5)])
 @pytest.mark.parametrize("causal", [False, True])
 def test_self_attention_matches_multi_head_attention(seed, batch, steps, d_model, key_dim, value_dim, causal):
@@ -169,6 +174,7 @@ def test_scaled_dot_product_attention_by_its_definition():
     np.testing.assert_allclose(_numpy(weights)[:, [0, 2, 3]], expected[:, [0, 2, 3]], rtol=1e-6)
 
 
+@pytest.mark.backend_neutral
 def test_causal_mask():
     np.testing.assert_array_equal(_numpy(causal_mask(4)), np.tril(np.ones((4, 4), bool)))
     np.testing.assert_array_equal(_numpy(causal_mask(2, 3)), np.tril(np.ones((2, 3), bool)))
@@ -176,6 +182,7 @@ def test_causal_mask():
         causal_mask(0)
 
 
+@pytest.mark.backend_neutral
 def test_self_attention_weights_config_and_save_load(tmp_path):
     layer = SelfAttention(3, value_dim=2, output_dim=5, use_bias=True, use_output_projection=True, name="attention")
     notes = SelfAttention(3, causal=True, name="notes_attention")

@@ -46,6 +46,7 @@ def _step_with(optimizer, gradients):
     return [-_numpy(v) for v in variables]
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("seed, scale", CASES)
 def test_clipping_matches_keras_optimizer_options(seed, scale):
     gradients = _gradients(seed, scale)
@@ -97,3 +98,22 @@ def test_arguments_are_validated(call, message):
 def test_docstring_examples():
     result = doctest.testmod(dlcourse.sequence.clipping, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_embedding_gradients_count_repeated_ids_once_summed():
+    # TensorFlow gives an embedding's gradient as IndexedSlices with one row per occurrence of
+    # an id; the norm is that of the dense gradient, rows summed per id (tf.convert_to_tensor
+    # densifies them, the independent oracle here), not of the unsummed rows.
+    tf = pytest.importorskip("tensorflow")
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("IndexedSlices are TensorFlow's")
+    embedding = keras.layers.Embedding(5, 3, embeddings_initializer="ones")
+    ids = tf.constant([[1, 1, 1, 2]])
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(embedding(ids) * tf.constant([1.0, 2.0, 3.0]))
+    gradient = tape.gradient(loss, embedding.embeddings)
+    assert isinstance(gradient, tf.IndexedSlices)
+    dense = tf.convert_to_tensor(gradient).numpy()
+    clipped, norm = clip_by_global_norm([gradient], 1.0)
+    np.testing.assert_allclose(float(norm), np.linalg.norm(dense), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(clipped[0]), dense / np.linalg.norm(dense), rtol=1e-6)

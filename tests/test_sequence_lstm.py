@@ -25,6 +25,7 @@ def _keras_lstm(units, x, seed):
     return layer
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("seed, batch, steps, input_dim, units", [(0, 2, 5, 3, 4), (1, 3, 8, 1, 6)])
 def test_lstm_cell_matches_keras_lstm_on_shared_weights(seed, batch, steps, input_dim, units):
     x = np.random.default_rng(seed + 10).normal(size=(batch, steps, input_dim)).astype("float32")
@@ -98,6 +99,7 @@ def test_lstm_cell_weights_config_and_validation():
         cell.gate_kernel("g")
 
 
+@pytest.mark.backend_neutral
 def test_model_with_lstm_cell_saves_and_loads(tmp_path):
     keras.utils.set_random_seed(1)
     model = keras.Sequential([

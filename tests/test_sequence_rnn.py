@@ -39,6 +39,7 @@ def _sequences(seed, batch=2, steps=5, input_dim=3):
     return np.random.default_rng(seed).normal(size=(batch, steps, input_dim)).astype("float32")
 
 
+@pytest.mark.backend_neutral
 def test_vanilla_rnn_matches_simple_rnn_and_dense_on_shared_weights():
     w_xh, w_hh, w_hy = _rnn_weights(0)
     x = _sequences(1)
@@ -73,6 +74,7 @@ def test_vanilla_rnn_with_bias_matches_simple_rnn_with_bias():
     np.testing.assert_allclose(_numpy(ours(x)), expected, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.backend_neutral
 def test_numpy_rnn_forward_matches_the_keras_cell():
     w_xh, w_hh, w_hy = _rnn_weights(4)
     x = _sequences(5, batch=3, steps=6)
@@ -98,6 +100,7 @@ def test_cell_config_weights_and_validation():
         VanillaRNNCell(3, output_units=0)
 
 
+@pytest.mark.backend_neutral
 def test_model_with_vanilla_rnn_saves_and_loads(tmp_path):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([

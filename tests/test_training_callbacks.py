@@ -47,6 +47,7 @@ CASES = [
 ]
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("history, patience, min_delta, mode", CASES)
 def test_same_stop_and_restored_epoch_as_keras(history, patience, min_delta, mode):
     settings = dict(monitor="val_loss", patience=patience, min_delta=min_delta, mode=mode, restore_best_weights=True)
@@ -66,6 +67,7 @@ def test_auto_mode_reads_accuracy_as_higher_is_better():
     assert (stop.stopped_epoch, stop.best_epoch) == (3, 1)
 
 
+@pytest.mark.backend_neutral
 def test_stops_fit_when_the_loss_stalls():
     # learning rate 0: the loss never improves, so fit stops after 1 + patience epochs
     x = np.ones((8, 2), "float32")

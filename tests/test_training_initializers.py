@@ -19,6 +19,7 @@ from dlcourse.training import HeNormal, XavierUniform, compute_fans, identical_u
 SHAPES = [(7,), (300, 200), (3, 3, 16, 32), (2, 5, 5, 3, 8)]
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("shape", SHAPES)
 def test_fans_match_keras(shape):
     assert compute_fans(shape) == keras_compute_fans(shape)
@@ -51,6 +52,7 @@ def test_he_normal_moments_match_keras(shape):
     assert np.abs(ours).max() > np.abs(theirs).max()
 
 
+@pytest.mark.backend_neutral
 def test_seeds_behave_like_keras():
     assert np.array_equal(XavierUniform(seed=5)((4, 3)), XavierUniform(seed=5)((4, 3)))
     assert not np.array_equal(XavierUniform(seed=5)((4, 3)), XavierUniform(seed=6)((4, 3)))
@@ -74,6 +76,7 @@ def test_bad_seed_is_refused(bad):
         XavierUniform(seed=bad)
 
 
+@pytest.mark.backend_neutral
 def test_used_in_a_dense_layer():
     layer = keras.layers.Dense(8, kernel_initializer=HeNormal(seed=0))
     layer.build((None, 32))
@@ -95,6 +98,7 @@ def _trained_dense_pair(kernel_initializer, seed=0):
     return before, identical_units(hidden.kernel, hidden.bias, output.kernel, tol=1e-6), hidden, history
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("initializer", [keras.initializers.Zeros(), keras.initializers.Constant(0.3)])
 def test_a_constant_start_keeps_the_units_identical_under_keras_sgd(initializer):
     # the notes: the same initial value gives every neuron the same gradient, so they stay copies

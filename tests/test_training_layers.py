@@ -44,6 +44,7 @@ def _numpy(x):
     return keras.ops.convert_to_numpy(x)
 
 
+@pytest.mark.backend_neutral
 def test_training_mode_and_moving_statistics_match_keras():
     ours, theirs = _shared_batch_norms(5)
     for x in _batches(1, (16, 5), 4):
@@ -52,6 +53,7 @@ def test_training_mode_and_moving_statistics_match_keras():
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.backend_neutral
 def test_inference_mode_matches_keras_and_keeps_statistics():
     ours, theirs = _shared_batch_norms(3, seed=2)
     before = [w.copy() for w in ours.get_weights()]
@@ -62,6 +64,7 @@ def test_inference_mode_matches_keras_and_keeps_statistics():
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.backend_neutral
 def test_image_batches_are_normalised_per_channel_like_keras():
     ours, theirs = _shared_batch_norms(3, momentum=0.5, seed=4, input_shape=(None, 4, 4, 3))
     for x in _batches(5, (2, 4, 4, 3), 3):
@@ -77,6 +80,7 @@ def test_without_center_and_scale_matches_keras():
     np.testing.assert_allclose(_numpy(ours(x, training=True)), _numpy(theirs(x, training=True)), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.backend_neutral
 def test_batch_norm_weights_and_config():
     layer = BatchNormalization(momentum=0.8, epsilon=1e-4)
     assert layer(np.zeros((2, 6), "float32")).shape == (2, 6)
@@ -88,6 +92,7 @@ def test_batch_norm_weights_and_config():
         BatchNormalization(momentum=1.5)
 
 
+@pytest.mark.backend_neutral
 def test_fit_with_batch_norm_follows_keras():
     """Same model, weights and data: one epoch of SGD gives the same weights and statistics."""
     x = np.random.default_rng(8).normal(size=(32, 4)).astype("float32") * 2 + 1
@@ -145,6 +150,7 @@ def test_both_forms_against_keras_dropout_with_a_shared_mask(p):
     np.testing.assert_allclose(_numpy(notes(h)), (1 - p) * _numpy(theirs(h)), rtol=1e-6)
 
 
+@pytest.mark.backend_neutral
 def test_dropout_matches_keras_dropout_statistics():
     x = np.ones((100, 400), "float32")
     ours = _numpy(InvertedDropout(0.6, seed=2)(x, training=True))
@@ -153,6 +159,7 @@ def test_dropout_matches_keras_dropout_statistics():
     assert abs((ours == 0).mean() - (theirs == 0).mean()) < 0.02
 
 
+@pytest.mark.backend_neutral
 def test_dropout_is_identity_at_inference_and_draws_fresh_masks():
     x = np.random.default_rng(10).normal(size=(8, 16)).astype("float32")
     layer = InvertedDropout(0.5, seed=4)
@@ -178,6 +185,7 @@ def test_dropout_config_round_trip(layer_class):
     assert restored.get_config() == layer.get_config()
 
 
+@pytest.mark.backend_neutral
 def test_model_with_every_piece_saves_and_loads(tmp_path):
     keras.utils.set_random_seed(0)
     model = keras.Sequential(

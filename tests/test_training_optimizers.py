@@ -35,6 +35,7 @@ def _assert_same(ours, theirs, rtol=1e-6, atol=1e-6):
         np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
 
 
+@pytest.mark.backend_neutral
 def test_sgd_is_keras_sgd():
     gradients = _gradients(1, 5)
     _assert_same(_run(SGD(0.1), gradients), _run(keras.optimizers.SGD(0.1), gradients))
@@ -45,6 +46,7 @@ def _two_layer_model(seed):
     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(2)])
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("mu", [0.5, 0.9])
 def test_notes_momentum_is_keras_sgd_momentum_step_for_step_on_a_model(mu):
     # the notes: v <- mu v - eta grad L(theta), theta <- theta + v; Keras: SGD(learning_rate=eta, momentum=mu)
@@ -76,6 +78,7 @@ def test_notes_momentum_by_hand():
         np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), want, rtol=1e-6)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("mu", [0.5, 0.9])
 def test_moving_average_momentum_is_the_notes_form_with_eta_times_1_minus_mu(mu):
     # ours, beyond the notes: v <- mu v + (1 - mu) g, theta <- theta - eta v (u = -eta v gives the notes' rule)
@@ -107,6 +110,7 @@ def test_momentum_zero_is_sgd():
                      _run(keras.optimizers.SGD(0.05), gradients))
 
 
+@pytest.mark.backend_neutral
 def test_corrected_adam_matches_keras_adam():
     gradients = _gradients(5, 8)
     ours = _run(Adam(0.01, bias_correction=True), gradients)
@@ -133,6 +137,7 @@ class _UncorrectedRate(keras.optimizers.schedules.LearningRateSchedule):
         return {"eta": self.eta, "beta_1": self.beta_1, "beta_2": self.beta_2}
 
 
+@pytest.mark.backend_neutral
 def test_notes_adam_matches_keras_adam_with_the_correction_undone():
     gradients = _gradients(6, 8)
     ours = _run(Adam(0.01, beta_1=0.8, beta_2=0.99, epsilon=1e-3), gradients)
@@ -165,6 +170,7 @@ def test_fit_reduces_the_loss(optimizer):
     assert history[-1] < 0.5 * history[0]
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize(
     "optimizer",
     [SGD(0.3), SGDMomentum(0.2, momentum=0.7), SGDMomentum(0.2, momentum=0.7, moving_average=True),

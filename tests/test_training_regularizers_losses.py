@@ -14,6 +14,7 @@ def _weights(seed, shape=(5, 4)):
     return w
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize(
     "ours, theirs", [(L1(0.03), keras.regularizers.L1(0.03)), (L2(0.2), keras.regularizers.L2(0.2))]
 )
@@ -40,6 +41,7 @@ def test_l2_gradient_is_two_lambda_w():
     np.testing.assert_allclose(_tape_gradient(L2(0.2), w), 2 * 0.2 * w, rtol=1e-6)
 
 
+@pytest.mark.backend_neutral
 def test_layer_losses_match_keras():
     x = np.random.default_rng(4).normal(size=(2, 5)).astype("float32")
     totals = []
@@ -67,6 +69,7 @@ def _classification(seed, batch=6, classes=4, logit_scale=2.0):
     return y_true, logits
 
 
+@pytest.mark.backend_neutral
 def test_crossentropy_from_probabilities_matches_keras():
     y_true, logits = _classification(5)
     p = keras.ops.softmax(logits)
@@ -75,6 +78,7 @@ def test_crossentropy_from_probabilities_matches_keras():
     )
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("scale", [1.0, 50.0])
 def test_crossentropy_from_logits_matches_keras(scale):
     y_true, logits = _classification(6, logit_scale=scale)
@@ -84,6 +88,7 @@ def test_crossentropy_from_logits_matches_keras(scale):
     np.testing.assert_allclose(float(ours), float(theirs), rtol=1e-5)
 
 
+@pytest.mark.backend_neutral
 def test_crossentropy_sample_weight_and_sum_reduction_match_keras():
     y_true, logits = _classification(7)
     weights = np.linspace(0.0, 2.0, len(y_true)).astype("float32")
@@ -97,6 +102,7 @@ def test_confident_wrong_probability_is_finite():
     assert float(loss) == pytest.approx(-np.log(1e-7), rel=1e-3)
 
 
+@pytest.mark.backend_neutral
 def test_mse_matches_keras():
     rng = np.random.default_rng(8)
     y_true, y_pred = rng.normal(size=(5, 3)).astype("float32"), rng.normal(size=(5, 3)).astype("float32")
@@ -111,6 +117,7 @@ def test_loss_config_round_trip(loss):
     assert type(restored) is type(loss) and restored.get_config() == loss.get_config()
 
 
+@pytest.mark.backend_neutral
 def test_loss_trains_a_classifier():
     keras.utils.set_random_seed(1)
     rng = np.random.default_rng(1)

@@ -191,7 +191,8 @@ def text_dataset_from_directory(directory, **kwargs):
 
     `directory` holds one folder per class, each with .txt files (one example per file); the
     labels are the folders' indices in alphanumeric order. Every keyword argument (batch_size,
-    label_mode, validation_split, subset, seed, ...) goes to Keras unchanged.
+    label_mode, validation_split, subset, seed, ...) goes to Keras unchanged. Loads TensorFlow
+    (Keras builds the dataset with `tf.data`), whatever the Keras backend.
 
     Args:
         directory: the folder of class folders.

@@ -27,9 +27,10 @@ Keras 3.
 - evaluation: `average_precision`, `match_detections`, `mean_average_precision` (PASCAL VOC)
 - plots: `draw_detections`
 
-Keras and TensorFlow load only when the single-object detector, the R-CNN pieces or
-`crop_and_resize` are used (or when Keras is loaded already: then those modules are imported at
-once, so that `keras.models.load_model` finds a saved `RCNN` or `SingleObjectDetector`).
+Keras (and its backend) loads only when the single-object detector or the R-CNN pieces are used
+(or when Keras is loaded already: then those modules are imported at once, so that
+`keras.models.load_model` finds a saved `RCNN` or `SingleObjectDetector`). Nothing here calls
+TensorFlow itself: `crop_and_resize` is numpy, so on JAX the whole subpackage runs without it.
 """
 
 import importlib

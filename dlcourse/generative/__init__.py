@@ -39,8 +39,9 @@ What each model gives (our comparison; D is the data dimension, J the latent one
                                                                              D x D Jacobian O(D^3); z has x's
                                                                              size D, no compression
 
-The training steps use `tf.GradientTape` (in `_gradients`, the one TensorFlow-only place);
-every loss is written with `keras.ops`.
+The training steps use `tf.GradientTape` (in `_gradients`, the one TensorFlow-only place), so
+`fit` and `evaluate` of `VAE`, `RealNVP` and `GAN` need the TensorFlow backend (a clear error on
+another); every loss is written with `keras.ops`, and the layers and forward passes run on any.
 """
 
 from dlcourse.generative.autoencoder import Autoencoder, decoder_network, encoder_network

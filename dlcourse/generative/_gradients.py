@@ -5,7 +5,9 @@ Lecture: §6 Generative Model
 Keras 3 leaves gradients to the backend: a custom `train_step` needs `tf.GradientTape` under
 TensorFlow (and `jax.grad` or `torch.autograd` elsewhere). Every model of this subpackage writes
 its losses with `keras.ops` and hands them to `minimise`, so a port to another backend changes
-this file only.
+this file only. Until then `VAE`, `RealNVP` and `GAN` train and evaluate on TensorFlow only
+(`TensorFlowSteps`: `fit` and `evaluate` raise a clear error on JAX or PyTorch); their layers,
+forward passes, losses and `predict` are backend-neutral.
 """
 
 from __future__ import annotations
@@ -26,10 +28,7 @@ def minimise(optimizer, loss_fn, variables):
     Returns:
         The `logs` dict of `loss_fn`.
     """
-    if keras.backend.backend() != "tensorflow":
-        raise NotImplementedError(
-            f"dlcourse.generative trains with the TensorFlow backend only, got {keras.backend.backend()!r}; "
-            "set KERAS_BACKEND=tensorflow.")
+    require_tensorflow("dlcourse.generative's training step")
     import tensorflow as tf
 
     with tf.GradientTape() as tape:
@@ -39,3 +38,28 @@ def minimise(optimizer, loss_fn, variables):
     gradients = tape.gradient(loss, variables)
     optimizer.apply_gradients(zip(gradients, variables))
     return logs
+
+
+def require_tensorflow(what):
+    """Raise a one-sentence NotImplementedError unless Keras runs on TensorFlow."""
+    if keras.backend.backend() != "tensorflow":
+        raise NotImplementedError(
+            f"{what} needs the TensorFlow backend (it differentiates with tf.GradientTape), got "
+            f"{keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow.")
+
+
+class TensorFlowSteps:
+    """Mixin for a `keras.Model` whose own `train_step`/`test_step` run on TensorFlow only.
+
+    JAX's trainer calls the steps as pure functions of (state, data), which these stateful steps
+    are not; `fit` and `evaluate` stop at once with `require_tensorflow`'s error instead of a
+    TypeError from inside Keras. Calling the model and `predict` work on every backend.
+    """
+
+    def make_train_function(self, force=False):
+        require_tensorflow(f"{type(self).__name__}.fit")
+        return super().make_train_function(force)
+
+    def make_test_function(self, force=False):
+        require_tensorflow(f"{type(self).__name__}.evaluate")
+        return super().make_test_function(force)

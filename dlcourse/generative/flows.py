@@ -140,7 +140,7 @@ class AffineCoupling(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
-class RealNVP(keras.Model):
+class RealNVP(_gradients.TensorFlowSteps, keras.Model):
     """A stack of affine coupling layers with alternating masks on a N(0, I) base: exact log p(x).
 
     `call(x)` returns log p(x) = log N(f(x); 0, I) + sum_k log |det dz_k/dz_(k-1)|;

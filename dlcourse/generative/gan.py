@@ -194,7 +194,7 @@ def dcgan_discriminator(image_shape=(8, 8, 1), filters=(32, 64), name="discrimin
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
-class GAN(keras.Model):
+class GAN(_gradients.TensorFlowSteps, keras.Model):
     """A generator and a discriminator trained by alternating updates of the notes' game.
 
     Each `train_step` on a batch x of M real examples draws z ~ N(0, I) and

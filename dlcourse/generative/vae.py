@@ -136,7 +136,7 @@ class Sampling(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
-class VAE(keras.Model):
+class VAE(_gradients.TensorFlowSteps, keras.Model):
     """A variational autoencoder on images in [0, 1], trained by maximising the ELBO.
 
     The encoder body (`encoder_network`, dense or conv) outputs 2J numbers split into mu and

@@ -121,7 +121,7 @@ def import_tensorflow_gnn():
 
     TF-GNN 1.x needs Keras 2 (`tf_keras`) for its layers; `TF_USE_LEGACY_KERAS` is read when
     `tf.keras` is first used, so setting it here works after TensorFlow is loaded. Keras 3
-    (`import keras`) is unaffected.
+    (`import keras`) is unaffected. Loads TensorFlow and TF-GNN, whatever the Keras backend.
     """
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
     import tensorflow as tf
@@ -142,6 +142,9 @@ def import_tensorflow_gnn():
 
 def to_graph_tensor(node_features, senders, receivers, node_labels=None, context_labels=None):
     """A homogeneous `tfgnn.GraphTensor` with one node set "nodes" and one edge set "edges".
+
+    Loads TensorFlow and TF-GNN (a `GraphTensor` is a TensorFlow value), whatever the Keras
+    backend; on JAX, `from_graph_tensor` turns it back into the numpy arrays dlcourse's layers take.
 
     Args:
         node_features: float array of shape (N, F), stored as the node feature "hidden_state".
@@ -176,6 +179,9 @@ def to_graph_tensor(node_features, senders, receivers, node_labels=None, context
 
 def from_graph_tensor(graph, node_set=NODES, edge_set=EDGES, feature=HIDDEN_STATE):
     """The plain tensors of a homogeneous `GraphTensor`, for dlcourse's Keras 3 GNN layers.
+
+    Its input is a TensorFlow value, so TensorFlow is loaded already; its output is numpy, for
+    any Keras backend.
 
     Args:
         graph: a scalar `tfgnn.GraphTensor` (merge a batch to components first).

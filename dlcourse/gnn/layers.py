@@ -112,7 +112,13 @@ def _holds_values(tensor):
     # (model.fit, tf.function, a functional model's symbolic build), where it would cost a sync.
     if isinstance(tensor, np.ndarray):
         return True
-    if keras.backend.is_keras_tensor(tensor) or keras.backend.backend() != "tensorflow":
+    if keras.backend.is_keras_tensor(tensor):
+        return False
+    if keras.backend.backend() == "jax":  # a concrete array, not a jit tracer
+        import jax  # already loaded: it is the Keras backend
+
+        return not isinstance(tensor, jax.core.Tracer)
+    if keras.backend.backend() != "tensorflow":
         return False
     import tensorflow as tf  # already loaded: it is the Keras backend
 

@@ -262,9 +262,11 @@ class LoRADense(keras.layers.Layer):
         layer = cls(dense.units, rank, alpha=alpha, activation=dense.activation, use_bias=dense.use_bias,
                     train_bias=train_bias, lora_a_initializer=lora_a_initializer)
         layer.build((None, dense.kernel.shape[0]))
-        layer.kernel.assign(dense.kernel)
+        # copies of the values, not the variables: on JAX two variables assigned one array share its
+        # buffer, and training either model would free the other's weights
+        layer.kernel.assign(ops.convert_to_numpy(dense.kernel))
         if dense.use_bias:
-            layer.bias.assign(dense.bias)
+            layer.bias.assign(ops.convert_to_numpy(dense.bias))
         return layer
 
     def compute_output_shape(self, input_shape):

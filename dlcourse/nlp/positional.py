@@ -180,7 +180,8 @@ class LearnedPositionEmbedding(keras.layers.Layer):
 
     def call(self, inputs, start_index=0):
         shape = ops.shape(inputs)
-        table = ops.slice(self.embeddings, (start_index, 0), (shape[-2], shape[-1]))
+        # the variable's value, not the variable: jax's slice cannot take a Keras variable
+        table = ops.slice(ops.convert_to_tensor(self.embeddings), (start_index, 0), (shape[-2], shape[-1]))
         return ops.broadcast_to(ops.cast(table, self.compute_dtype), shape)
 
     def compute_output_shape(self, input_shape):

@@ -11,7 +11,7 @@ Lecture: §3 Deep Sequence Modeling; §3.1 Recurrent Neural Network(RNN); §3.2 
 - backpropagation through time by hand, in numpy: `rnn_forward`, `sequence_loss`,
   `bptt_gradients`
 - vanishing gradients: `rnn_state_jacobian_norms` (numpy, vanilla RNN) and
-  `state_jacobian_norms` (any Keras cell, by `tf.GradientTape`)
+  `state_jacobian_norms` (any Keras cell, by `tf.GradientTape`: the TensorFlow backend only)
 - gradient flow (the notes' questions on vanishing gradients): `weight_gradient_terms`,
   `activation_derivative`, `recurrent_jacobian_norms` (tanh or ReLU), `lstm_forget_gates` and
   `cell_path_gradients` (the LSTM's cell-state path)

@@ -18,11 +18,13 @@ and the gradient survives.
 `state_jacobian_norms` measures ||dh_t/ds_0|| for any Keras RNN cell with automatic
 differentiation; `dlcourse.sequence.rnn_state_jacobian_norms` is the by-hand numpy version for
 the vanilla RNN. This is the one module of dlcourse.sequence that needs TensorFlow: Keras 3 has
-no backend-neutral gradient tape.
+no backend-neutral gradient tape, so `state_jacobian_norms` runs on the TensorFlow backend only
+(it raises a clear error on JAX or PyTorch; the numpy version runs anywhere).
 """
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 
 __all__ = ["state_jacobian_norms"]
@@ -30,6 +32,10 @@ __all__ = ["state_jacobian_norms"]
 
 def state_jacobian_norms(cell, inputs, initial_state=None):
     """The norms ||dh_t/ds_0||_F for t = 1..T, by `tf.GradientTape`.
+
+    Loads TensorFlow, and needs it as the Keras backend: on another backend it raises
+    NotImplementedError (`dlcourse.sequence.rnn_state_jacobian_norms` is the backend-free
+    numpy version for the vanilla RNN).
 
     s_0 is the whole initial state of the cell: h_0 for a vanilla RNN, both h_0 and c_0 for an
     LSTM (the Frobenius norm of the Jacobian with respect to all of them). h_t is the cell's
@@ -54,6 +60,10 @@ def state_jacobian_norms(cell, inputs, initial_state=None):
     >>> norms.shape
     (2, 6)
     """
+    if keras.backend.backend() != "tensorflow":
+        raise NotImplementedError(
+            f"state_jacobian_norms needs the TensorFlow backend (it differentiates with tf.GradientTape), "
+            f"got {keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow.")
     import tensorflow as tf
 
     dtype = cell.compute_dtype
