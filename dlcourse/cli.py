@@ -367,5 +367,50 @@ def list_exercises(course):
     console.print(table)
 
 
+@main.group(cls=_Group)
+def docs():
+    """The course book (mkdocs): build it, or serve it with live reload."""
+
+
+def _mkdocs(command, course, args):
+    """Run `mkdocs COMMAND -f <course>/mkdocs.yml ARGS` in this Python; its exit code is ours."""
+    import importlib.util
+    import subprocess
+
+    missing = [name for name in ("mkdocs", "material", "mkdocstrings_handlers.python", "mkdocs_jupyter")
+               if importlib.util.find_spec(name.partition(".")[0]) is None]
+    if missing:
+        raise CourseError(f"`dlcourse docs` needs the docs extra ({', '.join(missing)} missing); install it with "
+                          '`pip install "dlcourse[docs]"`.')
+    root = Course.find(course).root
+    if not (root / "mkdocs.yml").is_file():
+        raise CourseError(f"{root} has no mkdocs.yml; run `dlcourse docs` in the dlcourse checkout, or pass --course.")
+    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", command, "-f", str(root / "mkdocs.yml"), *args],
+                             cwd=root))
+
+
+@docs.command(name="build")
+@click.option("--course", type=click.Path(file_okay=False), help="Course checkout (default: found from here).")
+@click.option("--site-dir", "-d", type=click.Path(file_okay=False), help="Where to write the site (default: site/).")
+@click.option("--quick", is_flag=True, help="Reduced mode: the worked examples train for fewer epochs "
+              "(DLCOURSE_DOCS_QUICK=1).")
+def docs_build(course, site_dir, quick):
+    """Build the course book with `mkdocs build --strict`: API reference, exercises, worked examples."""
+    if quick:
+        os.environ["DLCOURSE_DOCS_QUICK"] = "1"
+    _mkdocs("build", course, ["--strict", *(["--site-dir", str(pathlib.Path(site_dir).resolve())] if site_dir else [])])
+
+
+@docs.command(name="serve")
+@click.option("--course", type=click.Path(file_okay=False), help="Course checkout (default: found from here).")
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option("--quick", is_flag=True, help="Reduced mode (DLCOURSE_DOCS_QUICK=1).")
+def docs_serve(course, dev_addr, quick):
+    """Serve the course book on localhost with `mkdocs serve`, rebuilding when a page changes."""
+    if quick:
+        os.environ["DLCOURSE_DOCS_QUICK"] = "1"
+    _mkdocs("serve", course, ["--dev-addr", dev_addr])
+
+
 if __name__ == "__main__":
     main()

@@ -118,7 +118,7 @@ def format_references(refs) -> str:
 BEYOND = {
     "1": "the notes' W is our kernel's transpose (Keras' layout), backprop written out by hand",
     "2.1": "fan-in/fan-out for conv kernels; symmetry breaking measured on gradients",
-    "2.2": "momentum also as Keras' SGD(momentum) (the same rule); Adam's bias correction",
+    "2.2": "momentum also as Keras' SGD(momentum) (the same rule); Adam's bias correction; AdamW's decoupled weight decay (chapter 8)",
     "2.3.4": "inverted dropout, the practical variant, next to the notes' form",
     "2.3.3": "running statistics for inference",
     "2.5": "the notes' guidelines as default search spaces; Hyperband brackets and expected improvement worked out",
@@ -144,6 +144,12 @@ BEYOND = {
     "7.2.2": "APPNP-style initial-residual skips",
     "7.3.2": "losses and AUC for link prediction (the heading is empty in the notes)",
     "7.4": "neighbour sampling and Cluster-GCN (the heading is empty in the notes)",
+    "8": "the whole chapter (the notes give only its heading), after CS336's first assignment: byte-level BPE "
+         "(Sennrich's example and HF tokenizers as oracles); a GPT with RoPE, RMSNorm, SwiGLU, tying and a key/value "
+         "cache (keras_hub's GPT2Backbone as oracle); next-token loss, perplexity, AdamW with warmup and cosine; "
+         "greedy/temperature/top-k/top-p sampling checked by chi-square; online-softmax (FlashAttention) attention; "
+         "6ND and Chinchilla's compute-optimal N and D; SFT masks, LoRA (Keras' enable_lora as oracle), DPO; "
+         "forgetting and replay",
 }
 
 MAP_BEGIN, MAP_END = "<!-- lecture map: written by `python -m dlcourse.lecture README.md` -->", "<!-- end of lecture map -->"
@@ -168,9 +174,10 @@ def _module_references(package_root):
     return found
 
 
-def lecture_map(course_root) -> str:
-    """The README's lecture map: each section of the notes, the library modules and exercises
-    that name it, and what we add beyond the notes."""
+def lecture_rows(course_root) -> list[dict]:
+    """The lecture map as data, one row per section of the notes in their order: {"number",
+    "title", "modules" (dotted names), "exercises" (exercise ids), "beyond" (str or None)}.
+    The README's table and the course book's home page are both written from it."""
     import pathlib
 
     from dlcourse.grading.course import Course
@@ -180,11 +187,19 @@ def lecture_map(course_root) -> str:
     exercises = {}
     for exercise in course.exercises:
         for number, _ in exercise.lecture:
-            exercises.setdefault(number, []).append(f"`{exercise.id}`")
+            exercises.setdefault(number, []).append(exercise.id)
+    return [{"number": number, "title": title, "modules": [m.strip("`") for m in modules.get(number, [])],
+             "exercises": exercises.get(number, []), "beyond": BEYOND.get(number)}
+            for number, title in SECTIONS.items()]
+
+
+def lecture_map(course_root) -> str:
+    """The README's lecture map: each section of the notes, the library modules and exercises
+    that name it, and what we add beyond the notes."""
     rows = ["| section of the notes | library | exercises | beyond the notes |", "|---|---|---|---|"]
-    for number, title in SECTIONS.items():
-        rows.append(f"| §{number} {title} | {', '.join(modules.get(number, [])) or '—'} | "
-                    f"{', '.join(exercises.get(number, [])) or '—'} | {BEYOND.get(number, '—')} |")
+    for row in lecture_rows(course_root):
+        rows.append(f"| §{row['number']} {row['title']} | {', '.join(f'`{m}`' for m in row['modules']) or '—'} | "
+                    f"{', '.join(f'`{e}`' for e in row['exercises']) or '—'} | {row['beyond'] or '—'} |")
     return "\n".join(rows)
 
 
