@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 import pathlib
 import shutil
@@ -107,10 +106,10 @@ def _grade_with_progress(run_grade, the_course, submissions, limits, cache, jobs
             if not many and not started:
                 bar.advance(task)
 
-        # grade() reports each exercise's start and end where it can (`on_exercise`).
-        events = {"on_exercise": on_exercise} if "on_exercise" in inspect.signature(run_grade).parameters else {}
+        # grade() reports each exercise's start and end (`on_exercise`).
         return run_grade(the_course, submissions, limits, cache, jobs, hidden,
-                         progress=(lambda name: bar.advance(task)) if many else None, exercises=exercises, **events)
+                         progress=(lambda name: bar.advance(task)) if many else None, exercises=exercises,
+                         on_exercise=on_exercise)
 
 
 @main.command()

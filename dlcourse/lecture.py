@@ -170,7 +170,7 @@ def _module_references(package_root):
             continue
         name = ".".join(parts)
         for number, _ in references(ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""):
-            found.setdefault(number, []).append(f"`{name}`")
+            found.setdefault(number, []).append(name)
     return found
 
 
@@ -188,7 +188,7 @@ def lecture_rows(course_root) -> list[dict]:
     for exercise in course.exercises:
         for number, _ in exercise.lecture:
             exercises.setdefault(number, []).append(exercise.id)
-    return [{"number": number, "title": title, "modules": [m.strip("`") for m in modules.get(number, [])],
+    return [{"number": number, "title": title, "modules": modules.get(number, []),
              "exercises": exercises.get(number, []), "beyond": BEYOND.get(number)}
             for number, title in SECTIONS.items()]
 

@@ -78,8 +78,9 @@ def crop_and_resize(images, boxes, crop_size, box_indices=None):
         return images[b, r[:, :, None], c[:, None, :]].astype(np.float64)
 
     col_weight = col_weight[:, None, :, None]
-    upper = at(top, left) + (at(top, right) - at(top, left)) * col_weight
-    lower = at(bottom, left) + (at(bottom, right) - at(bottom, left)) * col_weight
+    top_left, top_right, bottom_left, bottom_right = at(top, left), at(top, right), at(bottom, left), at(bottom, right)
+    upper = top_left + (top_right - top_left) * col_weight
+    lower = bottom_left + (bottom_right - bottom_left) * col_weight
     crops = upper + (lower - upper) * row_weight[:, :, None, None]
     inside = ((rows >= 0) & (rows <= height - 1))[:, :, None] & ((cols >= 0) & (cols <= width - 1))[:, None, :]
     return np.where(inside[..., None], crops, 0.0).astype(np.float32)  # 0 outside the image

@@ -12,7 +12,7 @@ forward passes, losses and `predict` are backend-neutral.
 
 from __future__ import annotations
 
-import keras
+from dlcourse._backend import require_tensorflow
 
 
 def minimise(optimizer, loss_fn, variables):
@@ -38,14 +38,6 @@ def minimise(optimizer, loss_fn, variables):
     gradients = tape.gradient(loss, variables)
     optimizer.apply_gradients(zip(gradients, variables))
     return logs
-
-
-def require_tensorflow(what):
-    """Raise a one-sentence NotImplementedError unless Keras runs on TensorFlow."""
-    if keras.backend.backend() != "tensorflow":
-        raise NotImplementedError(
-            f"{what} needs the TensorFlow backend (it differentiates with tf.GradientTape), got "
-            f"{keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow.")
 
 
 class TensorFlowSteps:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse._plotting import new_axes as _new_axes
+
 __all__ = ["plot_latent_space", "plot_image_grid", "plot_latent_traversal", "plot_samples_2d", "plot_density"]
 
-
-def _new_axes(figsize):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize, layout="constrained").add_subplot()
 
 
 def _tile(images, ncols):

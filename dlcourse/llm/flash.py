@@ -2,12 +2,12 @@
 
 Lecture: §8 Foundation Models: LLM; §3.3 Attention Mechanism; §5.3 Transformer
 
-The notes' attention (§3.3, §5.3) scores query t against every key i and averages the values,
+The notes' attention (§3.3) scores query 1 against every key i and averages the values,
 
-    alpha_{t,i} = q^t . k^i / sqrt(d),   alpha_hat_{t,i} = softmax over i of alpha_{t,i},
-    b^t = sum_i alpha_hat_{t,i} v^i,
+    alpha_{1,i} = q^1 . k^i / sqrt(d),   alpha_hat_{1,i} = softmax alpha_{1,i},   b_1 = sum_i alpha_hat_{1,i} v^i,
 
-all queries at once softmax(Q K^T / sqrt(d_k)) V, and §5.3 names its cost, "quadratic compute
+and query t the same with 1 replaced by t. For all queries at once (beyond the notes' symbols)
+this is softmax(Q K^T / sqrt(d_k)) V, and §5.3 names its cost, "quadratic compute
 in self-attention": for T positions the scores Q K^T form a T x T matrix per head. The notes
 leave chapter 8 as a heading; this module follows FlashAttention (Dao et al., 2022), whose
 exact attention never holds that matrix, and counts the cost the way CS336 assignment 1 does.

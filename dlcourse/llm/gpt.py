@@ -4,11 +4,12 @@ Lecture: §8 Foundation Models: LLM; §5.3.2 Transformer Variants; §5.3 Transfo
 
 The notes leave chapter 8 as a heading; this model follows GPT-2 (Radford et al., 2019) and
 the Transformer LM of CS336's first assignment, built from chapter 5's pieces. It is the notes'
-decoder-only variant (§5.3.2), P(x) = prod_t P(x_t | x_<t): token ids are embedded (plus a
+decoder-only variant (§5.3.2, "for generative tasks"), beyond the notes read as
+P(x) = prod_t P(x_t | x_<t): token ids are embedded (plus a
 learned position table, or no table and RoPE inside the attention), passed through
 `num_layers` pre-LN blocks,
 
-    h <- h + MultiHead(Norm_1(h); causal mask)       (the notes' softmax(Q K^T / sqrt(d_k) + M) V)
+    h <- h + MultiHead(Norm_1(h); causal mask)       (§3.3's attention in matrix form, M the -inf of §5.3.1)
     h <- h + FFN(Norm_2(h))                          (GELU, or SwiGLU)
 
 then a final Norm, and the logits of the next token are h E^T with E the token embedding table
@@ -38,10 +39,10 @@ import numpy as np
 from keras import ops
 
 from dlcourse.arguments import non_negative_int, optional_seed, positive_int
-from dlcourse.llm.normalization import RMSNormalization
+import dlcourse.llm.normalization  # noqa: F401  registers normalization="rms"
 from dlcourse.llm.rope import apply_rope
 from dlcourse.nlp.attention import MultiHeadAttention
-from dlcourse.nlp.transformer import TokenAndPositionEmbedding, TransformerDecoderBlock
+from dlcourse.nlp.transformer import NORMALIZATIONS, TokenAndPositionEmbedding, TransformerDecoderBlock, _rate
 
 __all__ = ["gelu_tanh", "default_intermediate_dim", "CausalSelfAttention", "GPTBlock", "GPT"]
 
@@ -87,8 +88,9 @@ class CausalSelfAttention(MultiHeadAttention):
     """Causal multi-head self-attention with optional RoPE and a key/value cache.
 
     Chapter 5's `MultiHeadAttention` (the same weights, Keras' layout), run as self-attention
-    with the causal mask: head h computes softmax(Q_h K_h^T / sqrt(key_dim) + M) V_h, the notes'
-    attention. With `rotary=True` Q_h and K_h are first rotated by RoPE at their positions
+    with the causal mask: head h computes the notes' alpha_{1,i} = q^1 . k^i / sqrt(d), b_1 =
+    sum_i alpha_hat_{1,i} v^i (§3.3) for every query at once, softmax(Q_h K_h^T / sqrt(key_dim) + M) V_h
+    (the matrix form and M, the -inf scores of future words of §5.3.1, are beyond the notes' symbols). With `rotary=True` Q_h and K_h are first rotated by RoPE at their positions
     (`dlcourse.llm.rope.apply_rope`, "halves" pairing). Given a cache (K, V) of the
     `start_index` earlier positions, the new keys and values are appended to it and the new
     queries (positions start_index ..) attend over all of them; query t sees key s iff
@@ -388,9 +390,7 @@ class GPT(keras.Model):
         self.intermediate_dim = default_intermediate_dim(self.hidden_dim, self.feedforward) \
             if intermediate_dim is None else positive_int("intermediate_dim", intermediate_dim)
         self.tie_weights = bool(tie_weights)
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-            raise ValueError(f"dropout must be a rate in [0, 1), got {dropout!r}.")
-        self.dropout = float(dropout)
+        self.dropout = _rate("dropout", dropout)
         self.gelu_approximate = bool(gelu_approximate)
         self.layer_norm_epsilon = float(layer_norm_epsilon)
         self.max_wavelength = float(max_wavelength)
@@ -410,10 +410,7 @@ class GPT(keras.Model):
                                 activation=activation, layer_norm_epsilon=self.layer_norm_epsilon,
                                 normalization=norm, gated_feed_forward=self.feedforward == "swiglu",
                                 seed=self.seed, name=f"block_{i}") for i in range(self.num_layers)]
-        if self.normalization == "rms":
-            self.final_norm = RMSNormalization(self.layer_norm_epsilon, name="final_norm")
-        else:
-            self.final_norm = keras.layers.LayerNormalization(epsilon=self.layer_norm_epsilon, name="final_norm")
+        self.final_norm = NORMALIZATIONS[norm](self.layer_norm_epsilon, "final_norm")
         self.lm_head = None if self.tie_weights else keras.layers.Dense(self.vocabulary_size, use_bias=False,
                                                                         name="lm_head")
 

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse._plotting import new_axes as _new_axes
+
 __all__ = ["plot_loss_curve", "plot_iso_flop_curves", "plot_forgetting"]
 
-
-def _new_axes(figsize):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize, layout="constrained").add_subplot()
 
 
 def plot_loss_curve(history, perplexity=False, title="Pre-training loss", ax=None):

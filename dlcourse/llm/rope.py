@@ -7,7 +7,8 @@ RoFormer), as CS336's first assignment does. The notes' §5.3 names "possible po
 representation improvements" as an open point of the Transformer; chapter 5's position
 encodings (`dlcourse.nlp.positional`) are *added* to the token embeddings, a^i = W x^i + p_i.
 RoPE instead rotates each query and key inside the attention, so that the notes' score
-alpha_{t,s} = q^t . k^s / sqrt(d) sees only the offset t - s. The d features are split into
+alpha_{1,i} = q^1 . k^i / sqrt(d) (§3.3), written alpha_{t,s} for query t and key s, sees only
+the offset t - s. The d features are split into
 d / 2 pairs; pair i of the vector at position m is turned by the angle m * theta_i,
 
     [x'_a]   [cos(m theta_i)  -sin(m theta_i)] [x_a]
@@ -28,17 +29,11 @@ import numpy as np
 from keras import ops
 
 from dlcourse.arguments import is_int
+from dlcourse.nlp.positional import _check_wavelength
 
 __all__ = ["PAIRINGS", "rope_angles", "apply_rope", "RotaryEmbedding"]
 
 PAIRINGS = ("halves", "interleaved")
-
-
-def _check_wavelength(max_wavelength):
-    if isinstance(max_wavelength, bool) or not isinstance(max_wavelength, (int, float, np.number)) \
-            or not max_wavelength > 1:
-        raise ValueError(f"max_wavelength must be a number > 1, got {max_wavelength!r}.")
-    return float(max_wavelength)
 
 
 def _check_pairing(pairing):

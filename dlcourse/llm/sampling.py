@@ -241,7 +241,7 @@ class GreedySampler(Sampler):
 
     def distribution(self, logits):
         logits = _logits(logits)
-        return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
+        return (np.arange(logits.shape[-1]) == np.argmax(logits, axis=-1)[..., None]).astype(np.float64)
 
     def __call__(self, logits, rng=None):
         return np.argmax(_check_batch(logits), axis=-1).astype(np.int32)

@@ -24,7 +24,7 @@ baseline to beat is the unigram model, which ignores the context (`unigram_perpl
 
 **The optimizer.** Beyond the notes, `dlcourse.training.AdamW`: decoupled weight decay,
 theta <- theta - eta lambda theta, then the Adam step of §2.2 (with Kingma and Ba's bias
-correction). **The schedule** (`WarmupCosineDecay`), beyond the notes' constant eta: with t the
+correction). **The schedule** (`WarmupCosineDecay`), beyond the notes, whose updates (§2.2) use one eta without a schedule: with t the
 number of finished updates (Keras' `optimizer.iterations`, 0 at the first update), T_w warmup
 steps and T_c the step where the decay ends,
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse._plotting import new_axes as _new_axes
+
 __all__ = ["plot_word_embeddings", "plot_alignment", "plot_bleu_by_beam_size"]
 
-
-def _new_axes(figsize):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize, layout="constrained").add_subplot()
 
 
 def plot_word_embeddings(embeddings, words, word_classes=None, title="Word embeddings", ax=None):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse._plotting import new_axes as _new_axes
+
 __all__ = ["plot_attention", "plot_gradient_norms"]
 
 
@@ -112,11 +114,3 @@ def plot_gradient_norms(norms, title=None, ax=None):
     if title:
         ax.set_title(title)
     return ax.figure
-
-
-def _new_axes(figsize):
-    # A bare Figure, not pyplot: nothing is shown or kept open behind the caller's back, and a
-    # notebook still displays the returned Figure.
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize, layout="constrained").add_subplot()

@@ -24,8 +24,9 @@ no backend-neutral gradient tape, so `state_jacobian_norms` runs on the TensorFl
 
 from __future__ import annotations
 
-import keras
 import numpy as np
+
+from dlcourse._backend import require_tensorflow
 
 __all__ = ["state_jacobian_norms"]
 
@@ -60,10 +61,7 @@ def state_jacobian_norms(cell, inputs, initial_state=None):
     >>> norms.shape
     (2, 6)
     """
-    if keras.backend.backend() != "tensorflow":
-        raise NotImplementedError(
-            f"state_jacobian_norms needs the TensorFlow backend (it differentiates with tf.GradientTape), "
-            f"got {keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow.")
+    require_tensorflow("state_jacobian_norms")
     import tensorflow as tf
 
     dtype = cell.compute_dtype
