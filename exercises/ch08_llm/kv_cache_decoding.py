@@ -2,8 +2,8 @@
 """Decoding with a key/value cache (6 points)
 Lecture: §8 Foundation Models: LLM; §3.3 Attention Mechanism; §5.3 Transformer
 
-The notes' self-attention (§3.3) computes, for every position t, q^t = W^q a^t, k^t = W^k a^t,
-v^t = W^v a^t and
+The notes' self-attention (§3.3) computes q^i = W^q a^i, k^i = W^k a^i, v^i = W^v a^i and, for
+query 1, alpha_{1,i} = q^1 . k^i / sqrt(d), alpha_hat_{1,i} = softmax alpha_{1,i}, b_1 = sum_i alpha_hat_{1,i} v^i; for every position t (1 replaced by t):
 
     alpha_{t,i} = q^t . k^i / sqrt(d),   alpha_hat_{t,i} = softmax over i of alpha_{t,i},
     b^t = sum_i alpha_hat_{t,i} v^i

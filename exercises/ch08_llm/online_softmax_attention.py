@@ -2,7 +2,11 @@
 """Attention without the T x S score matrix: the online softmax (6 points)
 Lecture: §8 Foundation Models: LLM; §3.3 Attention Mechanism; §5.3 Transformer
 
-The notes' attention (§3.3) scores query t against every key i and averages the values,
+The notes' attention (§3.3) scores query 1 against every key i and averages the values,
+
+    alpha_{1,i} = q^1 . k^i / sqrt(d),   alpha_hat_{1,i} = softmax alpha_{1,i},   b_1 = sum_i alpha_hat_{1,i} v^i,
+
+and we write query t's the same way with 1 replaced by t:
 
     alpha_{t,i} = q^t . k^i / sqrt(d),   alpha_hat_{t,i} = softmax over i of alpha_{t,i},
     b^t = sum_i alpha_hat_{t,i} v^i,
@@ -23,7 +27,7 @@ scores s_{t,i} = alpha_{t,i} (i in the block) and values v^i:
     m_t  <- m_new
 
 (exp(m_t - m_new) rescales what was summed so far to the new maximum; exp(-inf) = 0). After the
-last block, b^t = o_t / l_t, which equals the notes' b^t.
+last block, b^t = o_t / l_t, which equals b^t (the notes' b_1 with 1 replaced by t).
 
 Implement, with numpy:
 

@@ -2,7 +2,8 @@
 """RMSNorm (5 points)
 Lecture: §8 Foundation Models: LLM; §5.3 Transformer
 
-Chapter 5's Transformer blocks normalise each position's feature vector with LayerNorm,
+The course's chapter 5 code (`dlcourse.nlp.transformer`; the notes have only §2.3.3's batch
+normalization) normalises each position's feature vector with LayerNorm,
 gamma * (x - mean(x)) / sqrt(var(x) + eps) + beta. The notes leave chapter 8 as a heading;
 this exercise follows Zhang and Sennrich (2019), "Root Mean Square Layer Normalization", the
 normalization of LLaMA-style models and of CS336's Transformer LM. RMSNorm drops the centring

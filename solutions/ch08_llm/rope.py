@@ -2,8 +2,8 @@
 """Rotary position embedding (RoPE) (6 points)
 Lecture: §8 Foundation Models: LLM; §5.3 Transformer; §3.3 Attention Mechanism
 
-The notes' attention (§3.3) scores query t against key s with alpha_{t,s} = q^t . k^s / sqrt(d),
-and §5.3 lists "possible position representation improvements" as an open point of the
+The notes' attention (§3.3) scores query 1 against key i with alpha_{1,i} = q^1 . k^i / sqrt(d)
+(for query t and key s, alpha_{t,s} = q^t . k^s / sqrt(d)), and §5.3 lists "possible position representation improvements" as an open point of the
 Transformer. The notes leave chapter 8 as a heading; this exercise follows the RoPE paper (Su
 et al., 2021, RoFormer): instead of adding a position vector to the embeddings, rotate every
 query and key by an angle that grows with its position, so that the score depends on the

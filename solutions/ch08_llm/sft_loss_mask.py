@@ -4,7 +4,7 @@ Lecture: §8 Foundation Models: LLM; §5.3.2 Transformer Variants; §2.4.1 Cross
 
 The notes name "post-training" at the end of §5.3.2 and leave chapter 8 as a heading; this
 exercise follows the supervised fine-tuning (SFT) of instruction-tuned LMs (Ouyang et al., 2022,
-as CS336 teaches it), on the loss of the notes' decoder-only variant.
+as CS336 teaches it), on the notes' cross-entropy (§2.4.1) applied to the notes' decoder-only variant (§5.3.2).
 
 The notes' cross-entropy for N samples and C classes is
 

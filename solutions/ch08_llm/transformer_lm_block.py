@@ -10,8 +10,10 @@ Transformer LM, which normalise *before* each sub-layer (pre-LN):
     H = X + MHA(LN_1(X))          (causal multi-head self-attention)
     Y = H + FFN(LN_2(H))          FFN(z) = GELU(z W_1 + b_1) W_2 + b_2
 
-The attention is the notes' softmax(Q K^T / sqrt(d_k)) V in each of H heads, with the scores of
-future positions set to -infinity (query t attends only to keys s <= t), the heads concatenated
+The attention is the notes' (§3.3) alpha_{1,i} = q^1 . k^i / sqrt(d), alpha_hat_{1,i} =
+softmax alpha_{1,i}, b_1 = sum_i alpha_hat_{1,i} v^i, for every query at once (beyond the notes'
+symbols: softmax(Q K^T / sqrt(d_k)) V) in each of H heads, with the scores of future positions
+set to -infinity as §5.3.1 says (query t attends only to keys s <= t), the heads concatenated
 and projected by W_o. With the positions as rows, head h owns the features
 h d_k, ..., (h + 1) d_k - 1 of Q, K and V, d_k = d_model // num_heads:
 
