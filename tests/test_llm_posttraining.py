@@ -13,6 +13,7 @@ import pytest
 
 from dlcourse.grading.probe import load_module
 from dlcourse.llm import posttraining
+from dlcourse.llm.training import causal_lm_loss
 from dlcourse.llm.posttraining import (
     LoRADense,
     apply_lora,
@@ -82,16 +83,21 @@ def test_sft_examples_layout_and_loss_ignores_the_prompt():
     rng = np.random.default_rng(1)
     logits = rng.normal(size=(3, 6, 20)).astype("float32")
     loss = _masked_nll_keras(logits, ids, mask)
+
+    def ours(values):
+        return float(_numpy(causal_lm_loss(values, ids, mask)))
+
+    assert ours(logits) == pytest.approx(loss, rel=1e-5)
     # logits at position t predict token t + 1: those predicting a prompt token or padding do not count
     changed = logits.copy()
     for b, t in np.argwhere(mask[:, 1:] == 0):
         changed[b, t] = rng.normal(size=20) * 10
     changed[:, -1] = rng.normal(size=(3, 20)) * 10  # the last position predicts nothing
-    assert _masked_nll_keras(changed, ids, mask) == pytest.approx(loss, rel=1e-6)
+    assert ours(changed) == pytest.approx(loss, rel=1e-5)
     # ... and those predicting a response token do
     moved = logits.copy()
     moved[0, 2, ids[0, 3]] += 5.0  # predicts ids[0, 3], the first response token
-    assert _masked_nll_keras(moved, ids, mask) != pytest.approx(loss, rel=1e-3)
+    assert ours(moved) != pytest.approx(loss, rel=1e-3)
     # the mean NLL is -sum log P(response | prompt) / number of response tokens
     total = -np.sum(_numpy(sequence_log_probabilities(logits, ids, mask)))
     assert total / mask.sum() == pytest.approx(loss, rel=1e-5)
@@ -116,7 +122,7 @@ def test_sft_examples_with_a_tokenizer_and_errors():
 
 def test_sft_loss_equals_causal_lm_loss_with_the_mask():
     """The mask plugs into pre-training's loss (helper P's `causal_lm_loss`) as its `mask`."""
-    training = pytest.importorskip("dlcourse.llm.training")
+    from dlcourse.llm import training
     ids, mask = sft_examples([[5, 6, 7], [8]], [[11, 12], [13, 14, 15]], eos_id=3)
     logits = np.random.default_rng(2).normal(size=(*ids.shape, 20)).astype("float32")
     ours = float(_numpy(training.causal_lm_loss(logits, ids, mask)))
@@ -213,14 +219,9 @@ def test_lora_refuses_bad_arguments(options):
 
 
 def _language_model():
-    try:
-        from dlcourse.llm import GPT
+    from dlcourse.llm import GPT
 
-        return GPT(20, max_length=8, hidden_dim=16, num_layers=1, num_heads=2, tie_weights=False)
-    except ImportError:
-        from dlcourse.nlp import CausalLanguageModel
-
-        return CausalLanguageModel(20, d_model=16, num_heads=2, num_layers=1, max_length=8, normalize_first=True)
+    return GPT(20, max_length=8, hidden_dim=16, num_layers=1, num_heads=2, tie_weights=False)
 
 
 @backend_neutral
